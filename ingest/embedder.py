@@ -1,0 +1,60 @@
+"""The bundled all-MiniLM-L6-v2, loaded once from its installed folder, never from a hub."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from .tokens import model_dir
+
+DIM = 384
+_lock = threading.Lock()
+_models: dict[str, Embedder] = {}
+
+
+class Embedder:
+    """Encodes text to unit-length 384-d vectors on the CPU."""
+
+    def __init__(self, batch_size: int = 32):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(str(model_dir()), device="cpu", local_files_only=True)
+        self.model.max_seq_length = 256
+        self._encode_lock = threading.Lock()
+
+    def encode(self, texts: list[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Embed passages in batches; `progress(n)` is called after each batch with its size."""
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        order = np.argsort([-len(t) for t in texts])  # similar lengths together: less padding
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        step = self.batch_size * 4
+        for i in range(0, len(texts), step):
+            idx = order[i:i + step]
+            with self._encode_lock:
+                vecs = self.model.encode([texts[j] for j in idx], batch_size=self.batch_size,
+                                         normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            out[idx] = vecs
+            if progress:
+                progress(len(idx))
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        with self._encode_lock:
+            return self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
+                                     show_progress_bar=False)[0]
+
+
+def shared_embedder(batch_size: int = 32) -> Embedder:
+    """One model per process: loading costs time and memory, so every component shares it."""
+    with _lock:
+        key = str(batch_size)
+        if key not in _models:
+            _models[key] = Embedder(batch_size)
+        return _models[key]

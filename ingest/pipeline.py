@@ -1,0 +1,413 @@
+"""The ingest pipeline: load → clean → structure → chunk → embed → write, incremental and crash-safe.
+
+Write order for one document: vectors go to Chroma first (new ids only), then the catalog swaps the
+document's chunks and keyword terms in one SQLite transaction (the commit point), then Chroma drops the
+ids the catalog no longer has. A crash at any point leaves at worst orphan vectors, which search ignores
+(it only returns ids the catalog knows) and the next ingest removes (`reconcile`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .catalog import Catalog
+from .chunker import CHUNKER_VERSION, Chunker, embed_text
+from .clean import clean_text, drop_repeated_lines
+from .corpus import read_sources
+from .errors import BadDocument, SocitmError
+from .lexical import term_counts
+from .loaders import SUPPORTED, LoadLimits, fetch_url, is_url, load_path, slugify
+from .lock import IngestLock
+from .records import Chunk, LoadedDocument
+from .settings import Settings
+from .store import VectorStore
+from .structure import parse_blocks
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class DocResult:
+    source: str
+    status: str  # added | updated | unchanged | failed | removed | restored
+    doc_id: str = ""
+    title: str = ""
+    chunks: int = 0
+    reason: str = ""
+
+    def line(self) -> str:
+        if self.status == "failed":
+            return f"FAILED     {self.source}: {self.reason}"
+        return f"{self.status:<10} {self.doc_id} ({self.chunks} chunks) {self.title}"
+
+
+@dataclass
+class IngestReport:
+    results: list[DocResult] = field(default_factory=list)
+    chunks_written: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list[DocResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged", "removed", "restored", "failed")
+                 if self.count(s) or s in ("added", "updated", "unchanged", "failed")]
+        return (f"Documents: {', '.join(parts)}. Chunks written: {self.chunks_written}; "
+                f"new embeddings: {self.embedded}; {self.seconds:.1f} s.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"results": [r.__dict__ for r in self.results], "chunks_written": self.chunks_written,
+                "embedded": self.embedded, "seconds": round(self.seconds, 3),
+                "counts": {s: self.count(s) for s in ("added", "updated", "unchanged", "removed", "failed")}}
+
+
+@dataclass
+class _Prepared:
+    doc: LoadedDocument
+    text: str
+    chunks: list[Chunk]
+    content_hash: str
+    status: str
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Ingestor:
+    """Keeps the catalog, the keyword terms and the Chroma collection in step for one data directory."""
+
+    def __init__(self, settings: Settings, embedder: Any = None, lock_wait: float = 0.0):
+        self.settings = settings
+        self.catalog = Catalog(settings.catalog_path)
+        self.chunker = Chunker(settings.chunk_tokens, settings.overlap_tokens)
+        self.limits = LoadLimits(max_bytes=int(settings.max_file_mb * 1024 * 1024), max_pdf_pages=settings.max_pdf_pages,
+                                 timeout=settings.fetch_timeout, allow_private=settings.allow_private_urls)
+        self._embedder = embedder
+        self._store: VectorStore | None = None
+        self.lock_wait = lock_wait
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from .embedder import shared_embedder
+
+            self._embedder = shared_embedder(self.settings.embed_batch)
+        return self._embedder
+
+    @property
+    def store(self) -> VectorStore:
+        if self._store is None:
+            self._store = VectorStore(self.settings.data_dir, self.settings.chroma_url, self.settings.collection)
+        return self._store
+
+    # public operations -----------------------------------------------------------------------
+    def ingest(self, sources: Iterable[str | Path], progress: Progress | None = None,
+               metadata: dict[str, dict[str, Any]] | None = None, names: dict[str, str] | None = None) -> IngestReport:
+        """Add or update files, folders and web addresses. `names` maps a path to the name it was uploaded as."""
+        t0 = time.perf_counter()
+        report = IngestReport()
+        items = self._expand(sources, report)
+        with IngestLock(self.settings.data_dir, self.lock_wait):
+            self.reconcile()
+            group: list[_Prepared] = []
+            for n, (source, meta) in enumerate(items):
+                if progress:
+                    progress("reading", n, len(items))
+                prepared = self._prepare(source, {**meta, **(metadata or {}).get(str(source), {})}, report,
+                                         (names or {}).get(str(source)))
+                if prepared is not None:
+                    group.append(prepared)
+                if sum(len(p.chunks) for p in group) >= 2000:
+                    self._write_group(group, report, progress)
+                    group = []
+            self._write_group(group, report, progress)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def remove(self, doc_id: str, keep_file: bool = True) -> DocResult:
+        """Remove a document and every chunk of it; its original moves to the trash until `purge`."""
+        with IngestLock(self.settings.data_dir, self.lock_wait):
+            doc = self.catalog.document(doc_id)
+            if doc is None:
+                raise SocitmError(f"No document with id '{doc_id}'. See: python -m ingest --list")
+            ids = self.catalog.remove_document(doc_id)
+            self.store.delete(ids)
+            folder = self.settings.files_dir / doc_id
+            if folder.exists():
+                trash = self.settings.trash_dir / doc_id
+                if trash.exists():
+                    shutil.rmtree(trash)
+                if keep_file:
+                    trash.parent.mkdir(parents=True, exist_ok=True)
+                    (folder / "document.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+                    shutil.move(str(folder), str(trash))
+                else:
+                    shutil.rmtree(folder)
+        return DocResult(doc["source"], "removed", doc_id, doc["title"], len(ids))
+
+    def restore(self, doc_id: str) -> IngestReport:
+        """Bring back a removed document from the trash."""
+        folder = self.settings.trash_dir / doc_id
+        meta_file = folder / "document.json"
+        if not meta_file.is_file():
+            raise SocitmError(f"'{doc_id}' is not in the trash ({self.settings.trash_dir}); nothing to restore.")
+        doc = json.loads(meta_file.read_text(encoding="utf-8"))
+        original = next(p for p in folder.iterdir() if p.name != "document.json")
+        report = self.ingest([original], metadata={str(original): _meta_of(doc)}, names={str(original): doc["source"]})
+        shutil.rmtree(folder, ignore_errors=True)
+        for r in report.results:
+            if r.status in ("added", "updated"):
+                r.status = "restored"
+        return report
+
+    def purge(self) -> int:
+        """Delete the originals of removed documents for good."""
+        n = 0
+        if self.settings.trash_dir.exists():
+            for folder in self.settings.trash_dir.iterdir():
+                shutil.rmtree(folder)
+                n += 1
+        self.catalog.prune_vectors()
+        return n
+
+    def sync(self, folder: Path, progress: Progress | None = None) -> IngestReport:
+        """Make the index match `folder`: ingest what is there, remove file documents that are not."""
+        report = self.ingest([folder], progress)
+        present = {r.doc_id for r in report.results if r.doc_id}
+        failed_sources = {r.source for r in report.failed}
+        for doc in self.catalog.documents():
+            if doc["doc_id"] not in present and not is_url(doc["source"] or "") and doc["source"] not in failed_sources:
+                report.results.append(self.remove(doc["doc_id"]))
+        return report
+
+    def rebuild(self, progress: Progress | None = None) -> IngestReport:
+        """Recreate the index from the stored originals (vectors come from the cache, so it is quick)."""
+        docs = self.catalog.documents()
+        with IngestLock(self.settings.data_dir, self.lock_wait):
+            try:
+                self.store.client.delete_collection(self.settings.collection)
+            except Exception:  # noqa: BLE001 - missing collection
+                pass
+            self._store = None
+            with self.catalog.tx() as db:
+                db.execute("DELETE FROM chunks")
+                db.execute("UPDATE documents SET content_hash = ''")
+                db.execute("UPDATE meta SET value = value + 1 WHERE key='generation'")
+        paths, meta, names = [], {}, {}
+        for doc in docs:
+            path = Path(doc["file_path"] or "")
+            if not path.is_file():
+                continue
+            paths.append(path)
+            meta[str(path)] = _meta_of(doc)
+            names[str(path)] = doc["source"]
+        return self.ingest(paths, progress, metadata=meta, names=names)
+
+    def reconcile(self) -> tuple[int, int]:
+        """Make Chroma hold exactly the catalog's chunks: drop orphans, restore missing from the cache."""
+        known = set(self.catalog.chunk_ids())
+        stored = self.store.ids()
+        orphans = sorted(stored - known)
+        missing = sorted(known - stored)
+        if orphans:
+            self.store.delete(orphans)
+        if missing:
+            chunks = self.catalog.chunks(missing)
+            vectors = self._vectors(chunks, None)
+            self.store.upsert([c.chunk_id for c in chunks], vectors, [c.metadata() for c in chunks])
+        return len(orphans), len(missing)
+
+    def list(self) -> list[dict[str, Any]]:
+        return self.catalog.documents()
+
+    # internals -------------------------------------------------------------------------------
+    def _expand(self, sources: Iterable[str | Path], report: IngestReport) -> list[tuple[str | Path, dict[str, Any]]]:
+        items: list[tuple[str | Path, dict[str, Any]]] = []
+        for source in sources:
+            if isinstance(source, str) and is_url(source):
+                items.append((source, {}))
+                continue
+            path = Path(source)
+            if path.is_dir():
+                meta, _ = read_sources(path)
+                files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                               and not any(part.startswith(".") for part in p.relative_to(path).parts))
+                if not files:
+                    report.results.append(DocResult(str(path), "failed", reason="holds no PDF, HTML, Markdown, text or .docx files"))
+                items += [(p, meta.get(p.name, {})) for p in files]
+            else:
+                meta, _ = read_sources(path.parent)
+                items.append((path, meta.get(path.name, {})))
+        return items
+
+    def _prepare(self, source: str | Path, meta: dict[str, Any], report: IngestReport,
+                 shown_name: str | None) -> _Prepared | None:
+        name = shown_name or str(source)
+        try:
+            if isinstance(source, str) and is_url(source):
+                doc = fetch_url(source, self.limits)
+            else:
+                doc = load_path(Path(source), self.limits, name)
+            doc.doc_id = meta.get("doc_id") or doc.doc_id
+            doc.title = meta.get("title") or doc.title or _title_from(doc)
+            doc.publisher = meta.get("publisher", doc.publisher)
+            doc.category = meta.get("kind", meta.get("category", doc.category))
+            doc.url = meta.get("url", doc.url)
+            text, chunks = self._chunk(doc)
+            if not chunks:
+                raise BadDocument(name, "has no text to index after cleaning")
+        except BadDocument as e:
+            report.results.append(DocResult(name, "failed", reason=e.reason))
+            return None
+        content_hash = hashlib.sha256(doc.raw + json.dumps(
+            [doc.title, doc.publisher, doc.category, doc.url, doc.source, CHUNKER_VERSION,
+             self.settings.chunk_tokens, self.settings.overlap_tokens]).encode()).hexdigest()
+        old = self.catalog.document(doc.doc_id)
+        status = "added" if old is None else ("unchanged" if old["content_hash"] == content_hash else "updated")
+        if status == "unchanged":
+            report.results.append(DocResult(name, status, doc.doc_id, doc.title, old["n_chunks"] if old else 0))
+            return None
+        return _Prepared(doc, text, chunks, content_hash, status)
+
+    def _chunk(self, doc: LoadedDocument) -> tuple[str, list[Chunk]]:
+        pages = [p.text for p in doc.pages]
+        if doc.kind == "pdf":
+            pages = drop_repeated_lines([clean_text(p) for p in pages])
+        else:
+            pages = [clean_text(p) for p in pages]
+        text, starts, pos = "", [], 0
+        for page, body in zip(doc.pages, pages, strict=True):
+            if not body:
+                continue
+            if text:
+                text += "\n\n"
+                pos += 2
+            starts.append((pos, page.number))
+            text += body
+            pos += len(body)
+        blocks = parse_blocks(text, starts or [(0, None)], doc.title, wrapped=doc.kind == "pdf")
+        chunks = self.chunker.chunk(text, blocks, doc.doc_id, doc.title)
+        stamp = now()
+        for c in chunks:
+            c.publisher, c.source, c.url, c.kind, c.ingested_at = doc.publisher, doc.source, doc.url, doc.kind, stamp
+        return text, chunks
+
+    def _vectors(self, chunks: list[Chunk], progress: Progress | None) -> np.ndarray:
+        """Vectors for chunks: from the cache by content hash, embedding only what is new."""
+        hashes = [c.content_hash for c in chunks]
+        cached = self.catalog.cached_vectors(sorted(set(hashes)))
+        todo: dict[str, str] = {}
+        for c in chunks:
+            if c.content_hash not in cached and c.content_hash not in todo:
+                todo[c.content_hash] = embed_text(c)
+        if todo:
+            done = [0]
+
+            def tick(n: int) -> None:
+                done[0] += n
+                if progress:
+                    progress("embedding", done[0], len(todo))
+
+            bar = _bar(len(todo))
+            vecs = self.embedder.encode(list(todo.values()), progress=lambda n: (bar.update(n), tick(n)))
+            bar.close()
+            fresh = dict(zip(todo.keys(), vecs, strict=True))
+            self.catalog.cache_vectors(fresh)
+            cached.update(fresh)
+            self._embedded += len(fresh)
+        return np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, 384), dtype=np.float32)
+
+    _embedded = 0
+
+    def _write_group(self, group: list[_Prepared], report: IngestReport, progress: Progress | None) -> None:
+        if not group:
+            return
+        before = self._embedded
+        all_chunks = [c for p in group for c in p.chunks]
+        vectors = self._vectors(all_chunks, progress)
+        report.embedded += self._embedded - before
+        offset = 0
+        for p in group:
+            n = len(p.chunks)
+            vecs = vectors[offset:offset + n]
+            offset += n
+            self._write(p, vecs)
+            report.chunks_written += n
+            report.results.append(DocResult(p.doc.source, p.status, p.doc.doc_id, p.doc.title, n))
+
+    def _write(self, p: _Prepared, vectors: np.ndarray) -> None:
+        doc = p.doc
+        old_ids = set(self.catalog.chunk_ids(doc.doc_id))
+        new_ids = [c.chunk_id for c in p.chunks]
+        fresh = [i for i, cid in enumerate(new_ids) if cid not in old_ids]
+        if fresh:
+            self.store.upsert([new_ids[i] for i in fresh], vectors[fresh], [p.chunks[i].metadata() for i in fresh])
+        file_path = self._keep_original(doc)
+        old = self.catalog.document(doc.doc_id)
+        stamp = now()
+        row = {"doc_id": doc.doc_id, "title": doc.title, "publisher": doc.publisher, "kind": doc.kind,
+               "category": doc.category, "source": doc.source, "url": doc.url, "file_path": str(file_path),
+               "content_hash": p.content_hash, "n_chunks": len(p.chunks),
+               "added_at": old["added_at"] if old else stamp, "updated_at": stamp}
+        terms = [term_counts(embed_text(c)) for c in p.chunks]
+        self.catalog.replace_document(row, p.text, p.chunks, terms)
+        stale = sorted(old_ids - set(new_ids))
+        if stale:
+            self.store.delete(stale)
+
+    def _keep_original(self, doc: LoadedDocument) -> Path:
+        """Keep the original bytes under data/files/<doc_id>/ so it can be served, rebuilt and restored."""
+        folder = self.settings.files_dir / doc.doc_id
+        ext = {"pdf": ".pdf", "html": ".html", "docx": ".docx", "markdown": ".md"}.get(doc.kind, ".txt")
+        base = Path(doc.source).name if not is_url(doc.source) else slugify(doc.doc_id) + ext
+        name = slugify(Path(base).stem) + (Path(base).suffix.lower() if Path(base).suffix.lower() in SUPPORTED else ext)
+        target = folder / name
+        if target.is_file() and target.read_bytes() == doc.raw:
+            return target
+        tmp = folder.with_name(f".{doc.doc_id}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        (tmp / name).write_bytes(doc.raw)
+        if folder.exists():
+            shutil.rmtree(folder)
+        tmp.rename(folder)
+        return target
+
+
+def _meta_of(doc: dict[str, Any]) -> dict[str, Any]:
+    return {"doc_id": doc["doc_id"], "title": doc["title"], "publisher": doc["publisher"],
+            "category": doc.get("category") or "", "url": doc.get("url") or ""}
+
+
+def _title_from(doc: LoadedDocument) -> str:
+    for page in doc.pages:
+        for line in page.text.split("\n"):
+            line = line.strip().lstrip("#").strip()
+            if 3 <= len(line) <= 120:
+                return line
+    return Path(doc.source).stem.replace("-", " ").replace("_", " ").strip().capitalize() or doc.doc_id
+
+
+def _bar(total: int):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="Embedding", unit="chunk", file=sys.stderr, disable=total < 1,
+                dynamic_ncols=True, mininterval=0.5)
