@@ -56,6 +56,10 @@ class Settings:
     session_minutes: int = 60
     max_upload_mb: float = 20.0
 
+    def __post_init__(self) -> None:
+        for name in ("data_dir", "corpus_dir"):
+            object.__setattr__(self, name, Path(getattr(self, name)).expanduser())
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = None, **overrides: Any) -> Settings:
         """Read SOCITM_<FIELD> from `.env` then the environment (the environment wins), then overrides."""

@@ -1,0 +1,42 @@
+"""Read access to what `ingest` wrote: the catalog, the keyword index and the Chroma collection."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from ingest.catalog import Catalog
+from ingest.errors import IndexUnavailable
+from ingest.lexical import LiveBM25
+from ingest.settings import Settings
+from ingest.store import VectorStore
+
+
+class Index:
+    """Everything retrieval needs, opened lazily and shared; the model is loaded once per process."""
+
+    def __init__(self, settings: Settings, embedder: Any = None):
+        self.settings = settings
+        self._embedder = embedder
+        if not settings.chroma_url and not settings.catalog_path.is_file():
+            raise IndexUnavailable(f"No index in {settings.data_dir}. Build it with: python -m ingest corpus/")
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(self.settings.catalog_path)
+
+    @cached_property
+    def store(self) -> VectorStore:
+        return VectorStore(self.settings.data_dir, self.settings.chroma_url, self.settings.collection)
+
+    @cached_property
+    def bm25(self) -> LiveBM25:
+        return LiveBM25(self.catalog)
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from ingest.embedder import shared_embedder
+
+            self._embedder = shared_embedder(self.settings.embed_batch)
+        return self._embedder
