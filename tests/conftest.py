@@ -58,8 +58,14 @@ def corpus_index(tmp_path_factory) -> Path:
 @pytest.fixture
 def corpus_copy(corpus_index, tmp_path) -> Path:
     """A private, writable copy of the corpus index."""
+    from ingest.pipeline import Ingestor
+    from ingest.settings import Settings
+
     target = tmp_path / "corpus-data"
-    shutil.copytree(corpus_index, target)
+    target.mkdir()
+    shutil.copy2(corpus_index / "catalog.sqlite3", target / "catalog.sqlite3")
+    shutil.copytree(corpus_index / "files", target / "files")
+    Ingestor(Settings(data_dir=target)).reconcile()  # vectors come back from the catalog's cache
     return target
 
 
