@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,10 @@ def corpus_copy(corpus_index, tmp_path) -> Path:
 
     target = tmp_path / "corpus-data"
     target.mkdir()
-    shutil.copy2(corpus_index / "catalog.sqlite3", target / "catalog.sqlite3")
+    src, dst = sqlite3.connect(corpus_index / "catalog.sqlite3"), sqlite3.connect(target / "catalog.sqlite3")
+    src.backup(dst)  # consistent copy, write-ahead log included
+    src.close()
+    dst.close()
     shutil.copytree(corpus_index / "files", target / "files")
     Ingestor(Settings(data_dir=target)).reconcile()  # vectors come back from the catalog's cache
     return target
