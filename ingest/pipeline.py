@@ -142,6 +142,28 @@ class Ingestor:
         report.seconds = time.perf_counter() - t0
         return report
 
+    def ingest_documents(self, docs: Iterable[LoadedDocument], progress: Progress | None = None,
+                         total: int = 0) -> IngestReport:
+        """Add or update documents already in memory (e.g. an evaluation corpus): chunked, embedded and
+        written exactly like files, nothing read or fetched. Each needs doc_id, title, kind and pages."""
+        t0 = time.perf_counter()
+        report = IngestReport()
+        with IngestLock(self.settings.data_dir, self.lock_wait):
+            self.reconcile()
+            group: list[_Prepared] = []
+            for n, doc in enumerate(docs):
+                if progress:
+                    progress("reading", n, total)
+                prepared = self._prepare_loaded(doc, report, doc.source or doc.doc_id)
+                if prepared is not None:
+                    group.append(prepared)
+                if sum(len(p.chunks) for p in group) >= 2000:
+                    self._write_group(group, report, progress)
+                    group = []
+            self._write_group(group, report, progress)
+        report.seconds = time.perf_counter() - t0
+        return report
+
     def remove(self, doc_id: str, keep_file: bool = True) -> DocResult:
         """Remove a document and every chunk of it; its original moves to the trash until `purge`."""
         with IngestLock(self.settings.data_dir, self.lock_wait):
@@ -271,6 +293,13 @@ class Ingestor:
             doc.publisher = meta.get("publisher", doc.publisher)
             doc.category = meta.get("kind", meta.get("category", doc.category))
             doc.url = meta.get("url", doc.url)
+        except BadDocument as e:
+            report.results.append(DocResult(name, "failed", reason=e.reason))
+            return None
+        return self._prepare_loaded(doc, report, name)
+
+    def _prepare_loaded(self, doc: LoadedDocument, report: IngestReport, name: str) -> _Prepared | None:
+        try:
             text, chunks = self._chunk(doc)
             if not chunks:
                 raise BadDocument(name, "has no text to index after cleaning")
