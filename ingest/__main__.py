@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--purge", action="store_true", help="delete the kept originals of removed documents")
     p.add_argument("--rebuild", action="store_true", help="recreate the index from the stored originals")
     p.add_argument("--linked", action="store_true", help="also fetch the linked guides named in sources.toml")
+    p.add_argument("--dry-run", action="store_true", help="show what would be added or updated; write nothing")
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another ingest to finish")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     return p
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args, settings)
     except SocitmError as e:
+        if args.json:
+            print(json.dumps({"error": str(e), "kind": type(e).__name__}))
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -42,8 +45,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from .pipeline import IngestReport, Ingestor
+    from .loaders import is_url
+    from .pipeline import Ingestor, IngestReport
 
+    if args.rebuild:
+        from .catalog import set_aside_if_damaged
+
+        moved = set_aside_if_damaged(settings.catalog_path)
+        if moved:
+            print(f"The catalog was damaged; it was moved to {moved} and the index is rebuilt from the "
+                  "stored originals (every chunk is embedded again).", file=sys.stderr)
+    if args.dry_run and (args.rebuild or args.remove or args.restore or args.purge or args.sync):
+        raise SocitmError("--dry-run previews adding and updating only; leave out --rebuild, --remove, "
+                          "--restore, --purge and --sync")
     ingestor = Ingestor(settings, lock_wait=args.wait)
     if args.list:
         docs = ingestor.list()
@@ -66,7 +80,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         report.chunks_written += restored.chunks_written
     if args.purge:
         print(f"Purged {ingestor.purge()} removed documents.", file=sys.stderr)
-    sources: list[str | Path] = [s if s.startswith(("http://", "https://")) else Path(s) for s in args.sources]
+    sources: list[str | Path] = [s if is_url(s) else Path(s) for s in args.sources]
     if args.linked:
         from .corpus import read_sources
 
@@ -76,6 +90,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if len(args.sources) != 1 or not Path(args.sources[0]).is_dir():
             raise SocitmError("--sync needs exactly one folder")
         report = ingestor.sync(Path(args.sources[0]))
+    elif sources and args.dry_run:
+        report = ingestor.preview(sources)
     elif sources:
         more = ingestor.ingest(sources)
         report.results += more.results
@@ -90,7 +106,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for r in report.results:
             print(r.line(), file=sys.stderr if r.status == "failed" else sys.stdout)
-        print(report.summary())
+        print(report.summary() + (" Dry run: nothing was written." if args.dry_run else ""))
     return 1 if report.failed else 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .errors import IndexUnavailable
 from .records import Chunk
 
 SCHEMA = """
@@ -42,7 +44,12 @@ class Catalog:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self.db.executescript(SCHEMA)
+        try:
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as e:
+            self.close()
+            raise IndexUnavailable(f"The catalog {self.path} is damaged ({e}). Recreate the index from the stored "
+                                   "originals with: python -m ingest --rebuild") from None
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -54,6 +61,12 @@ class Catalog:
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
         return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -156,6 +169,29 @@ class Catalog:
         with self.tx() as db:
             cur = db.execute("DELETE FROM embeddings WHERE content_hash NOT IN (SELECT content_hash FROM chunks)")
             return cur.rowcount
+
+
+def set_aside_if_damaged(path: Path) -> Path | None:
+    """Before a rebuild: move a catalog SQLite cannot read out of the way (kept for inspection)."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        ok = False
+    if ok:
+        return None
+    target = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            part.rename(f"{target}{suffix}")
+    return target
 
 
 def _chunk(r: sqlite3.Row) -> Chunk:

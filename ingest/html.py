@@ -17,7 +17,7 @@ def html_to_text(html: str) -> tuple[str, str]:
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for tag in soup(DROP):
         tag.decompose()
-    for tag in soup.find_all(attrs={"hidden": True}):
+    for tag in soup.find_all(hidden=True):
         tag.decompose()
     for tag in soup.find_all(style=re.compile(r"display\s*:\s*none", re.I)):
         tag.decompose()
@@ -32,7 +32,27 @@ def html_to_text(html: str) -> tuple[str, str]:
 
 
 def _inline(node) -> str:  # type: ignore[no-untyped-def]
-    return re.sub(r"\s+", " ", node.get_text(" ", strip=True)).strip()
+    """Visible text of a node as a browser would run it together: spaces only where the page has them,
+    or between block-level children (so "<a>link</a>." stays "link.")."""
+    from bs4 import NavigableString, Tag
+
+    parts: list[str] = []
+
+    def walk(n) -> None:  # type: ignore[no-untyped-def]
+        for child in n.children:
+            if isinstance(child, NavigableString):
+                if child.__class__.__name__ not in {"Comment", "Doctype", "CData", "ProcessingInstruction"}:
+                    parts.append(str(child))
+            elif isinstance(child, Tag):
+                spaced = child.name in BLOCKS or child.name in {"br", "li", "tr", "td", "th", "p", "ul", "ol", "table"}
+                if spaced:
+                    parts.append(" ")
+                walk(child)
+                if spaced:
+                    parts.append(" ")
+
+    walk(node)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
 def _walk(node, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -41,7 +61,7 @@ def _walk(node, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
     buffer: list[str] = []
 
     def flush() -> None:
-        text = re.sub(r"\s+", " ", " ".join(buffer)).strip()
+        text = re.sub(r"\s+", " ", "".join(buffer)).strip()
         if text:
             lines.append(text)
         buffer.clear()
@@ -78,5 +98,11 @@ def _walk(node, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
             flush()
             _walk(child, lines)
         else:
-            buffer.append(_inline(child))
+            buffer.append(" " + _inline(child) + " " if _spaced(child) else _inline(child))
     flush()
+
+
+def _spaced(tag) -> bool:  # type: ignore[no-untyped-def]
+    """An inline tag keeps the whitespace around it that the page had (its text alone is stripped)."""
+    text = tag.get_text()
+    return bool(text) and (text[0].isspace() or text[-1].isspace())

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import codecs
 import io
-import ipaddress
 import re
-import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +46,7 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def sniff(data: bytes) -> str:
+def sniff(data: bytes, max_unzipped: int = 100 * 1024 * 1024) -> str:
     """What the bytes are, by content: pdf, docx, zip, html, text or binary."""
     head = data[:2048]
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
@@ -58,8 +54,10 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if sum(i.file_size for i in z.infolist()) > max_unzipped:
+                    return "bomb"
                 return "docx" if "word/document.xml" in z.namelist() else "zip"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
             return "binary"
     try:
         text = decode_text(data[:4096], "probe", partial=True)
@@ -71,24 +69,47 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+def _is_html_page(data: bytes) -> bool:
+    """A whole HTML page (not Markdown or text that merely holds a few tags)."""
+    low = decode_text(data[:4096], "probe", partial=True).lstrip().lower()
+    return low.startswith(("<!doctype html", "<html", "<?xml")) and "<html" in low
+
+
 def decode_text(data: bytes, name: str, partial: bool = False) -> str:
-    """Decode UTF-8 / UTF-16 (by BOM or shape) or Windows-1252; refuse what is really binary."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16", errors="replace" if partial else "strict")
-    elif len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
-        text = data.decode("utf-16-le", errors="replace")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            if partial and e.start >= len(data) - 4:
-                text = data[: e.start].decode("utf-8")
-            else:
-                text = data.decode("cp1252", errors="replace")
+    """Decode UTF-8 / UTF-16 (by BOM or shape) or Windows-1252; refuse what is really binary.
+    `partial`: `data` is a prefix, so a character cut at the end is not an error."""
+    errors = "replace" if partial else "strict"
+    try:
+        if data.startswith(codecs.BOM_UTF16_LE):
+            text = data[2:].decode("utf-16-le", errors=errors)
+        elif data.startswith(codecs.BOM_UTF16_BE):
+            text = data[2:].decode("utf-16-be", errors=errors)
+        elif len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
+            text = data.decode("utf-16-le", errors="replace")
+        elif len(data) >= 4 and data[0:4:2] == b"\x00\x00" and data[1:4:2] != b"\x00\x00":
+            text = data.decode("utf-16-be", errors="replace")
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as e:
+                if partial and e.start >= len(data) - 4:
+                    text = data[: e.start].decode("utf-8-sig", errors="replace")
+                else:
+                    text = data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError:
+        raise BadDocument(name, "is not readable text (its UTF-16 encoding is broken)") from None
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
     if "\x00" in text or (text and (controls + text.count("\ufffd")) / len(text) > 0.02):
         raise BadDocument(name, "is not readable text (it looks like binary data)")
     return text
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1048576:.1f}".removesuffix(".0") + " MB"
+
+
+def too_big(name: str, size: int, limits: LoadLimits) -> BadDocument:
+    return BadDocument(name, f"is {_mb(size)}, over the {_mb(limits.max_bytes)} limit (SOCITM_MAX_FILE_MB)")
 
 
 def load_bytes(data: bytes, name: str, limits: LoadLimits, declared: str | None = None) -> LoadedDocument:
@@ -96,16 +117,19 @@ def load_bytes(data: bytes, name: str, limits: LoadLimits, declared: str | None 
     if not data or not data.strip():
         raise BadDocument(name, "is empty")
     if len(data) > limits.max_bytes:
-        raise BadDocument(name, f"is {len(data) / 1e6:.1f} MB, over the {limits.max_bytes / 1e6:.0f} MB limit")
-    actual = sniff(data)
+        raise too_big(name, len(data), limits)
+    actual = sniff(data, max_unzipped=5 * limits.max_bytes)
+    if actual == "bomb":
+        raise BadDocument(name, "unpacks to far more than the size limit (a compressed 'zip bomb'); refused")
     if declared == "pdf" and actual != "pdf":
         raise BadDocument(name, "is named as a PDF but its content is not a PDF (corrupt or mislabelled)")
     if declared == "docx" and actual != "docx":
         raise BadDocument(name, "is named as a Word document but its content is not one")
     if actual in {"binary", "zip"}:
         raise BadDocument(name, "is not a supported document type (PDF, HTML, Markdown, text or Word)")
-    if declared in {"text", "markdown", "html"} and actual in {"pdf", "docx"}:
-        actual = actual  # content wins: a PDF named .txt is read as a PDF
+    if actual == "html" and declared in {"text", "markdown"} and not _is_html_page(data):
+        actual = "text"  # Markdown and text may hold a few tags; only a whole page is read as HTML
+    # Content wins over the name: a PDF named .txt is read as a PDF.
     kind = actual if actual in {"pdf", "docx", "html"} else (declared if declared == "markdown" else "text")
     if kind == "pdf":
         pages, title = _pdf_pages(data, name, limits)
@@ -137,10 +161,10 @@ def _pdf_pages(data: bytes, name: str, limits: LoadLimits) -> tuple[list[Page], 
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                opened = bool(reader.decrypt(""))  # an owner password alone still lets anyone read it
             except Exception:  # noqa: BLE001 - pypdf raises assorted errors for unsupported crypto
-                ok = 0
-            if not ok:
+                opened = False
+            if not opened:
                 raise BadDocument(name, "is encrypted (password protected); save an unprotected copy")
         count = len(reader.pages)
         if count > limits.max_pdf_pages:
@@ -148,7 +172,8 @@ def _pdf_pages(data: bytes, name: str, limits: LoadLimits) -> tuple[list[Page], 
         pages = [Page(page.extract_text() or "", i + 1) for i, page in enumerate(reader.pages)]
         title = ""
         try:
-            title = str((reader.metadata or {}).get("/Title") or "").strip()
+            info = reader.metadata
+            title = str(info.get("/Title") or "").strip() if info is not None else ""
         except Exception:  # noqa: BLE001 - metadata of damaged files
             title = ""
     except BadDocument:
@@ -158,27 +183,52 @@ def _pdf_pages(data: bytes, name: str, limits: LoadLimits) -> tuple[list[Page], 
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, AssertionError) as e:
         raise BadDocument(name, f"is a corrupt PDF ({type(e).__name__}: {str(e)[:120]})") from None
     except Exception as e:  # noqa: BLE001 - pypdf can raise almost anything on hostile input
+        if type(e).__name__ == "LimitReachedError":
+            raise BadDocument(name, "unpacks to more than the safety limits allow (a compressed or "
+                                    "oversized PDF); refused") from None
         raise BadDocument(name, f"could not be read as a PDF ({type(e).__name__})") from None
     return pages, title
 
 
 def _docx_pages(data: bytes, name: str) -> tuple[list[Page], str]:
+    """Word text in reading order: headings as '#' lines, list items as '- ', tables as pipe rows."""
     try:
         import docx
+        from docx.table import Table
 
         document = docx.Document(io.BytesIO(data))
-    except Exception as e:  # noqa: BLE001
+        parts: list[str] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                rows = []
+                for row in item.rows:
+                    cells: list[str] = []
+                    for cell in row.cells:  # a merged cell repeats: keep it once
+                        text = re.sub(r"\s+", " ", cell.text).strip()
+                        if not cells or text != cells[-1]:
+                            cells.append(text)
+                    if any(cells):
+                        rows.append(" | ".join(cells) + " |")
+                if rows:
+                    parts.append("\n".join(rows))
+                continue
+            text = item.text.strip()
+            if not text:
+                continue
+            style = (item.style.name or "").lower() if item.style is not None else ""
+            m = re.match(r"heading (\d)", style)
+            if m:
+                parts.append("#" * int(m.group(1)) + " " + text)
+            elif style == "title":
+                parts.append("# " + text)
+            elif style.startswith("list"):
+                parts.append("- " + text)
+            else:
+                parts.append(text)
+        title = document.core_properties.title or ""
+    except Exception as e:  # noqa: BLE001 - python-docx and lxml raise many types on damaged files
         raise BadDocument(name, f"is a corrupt Word document ({type(e).__name__})") from None
-    lines = []
-    for para in document.paragraphs:
-        style = (para.style.name or "").lower() if para.style is not None else ""
-        text = para.text.strip()
-        if not text:
-            continue
-        m = re.match(r"heading (\d)", style)
-        lines.append(("#" * int(m.group(1)) + " " + text) if m else ("# " + text if style == "title" else text))
-    title = document.core_properties.title or ""
-    return [Page("\n\n".join(lines))], title
+    return [Page("\n\n".join(parts))], title
 
 
 def load_path(path: Path, limits: LoadLimits, name: str | None = None) -> LoadedDocument:
@@ -190,7 +240,7 @@ def load_path(path: Path, limits: LoadLimits, name: str | None = None) -> Loaded
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise BadDocument(name, f"is {size / 1e6:.1f} MB, over the {limits.max_bytes / 1e6:.0f} MB limit")
+            raise too_big(name, size, limits)
         data = path.read_bytes()
     except FileNotFoundError:
         raise BadDocument(name, "does not exist") from None
@@ -199,61 +249,3 @@ def load_path(path: Path, limits: LoadLimits, name: str | None = None) -> Loaded
     except PermissionError:
         raise BadDocument(name, "cannot be read (permission denied)") from None
     return load_bytes(data, name, limits, declared)
-
-
-class _SafeRedirect(urllib.request.HTTPRedirectHandler):
-    def __init__(self, limits: LoadLimits):
-        self.limits = limits
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        check_url(newurl, self.limits, original=req.full_url)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def check_url(url: str, limits: LoadLimits, original: str | None = None) -> None:
-    """Refuse non-HTTP schemes and, unless allowed, hosts that resolve to private or local addresses."""
-    name = original or url
-    parsed = urllib.parse.urlparse(url)
-    if parsed.scheme not in {"http", "https"}:
-        raise BadDocument(name, f"leads to a '{parsed.scheme}:' address; only http and https are allowed")
-    host = parsed.hostname or ""
-    if not host:
-        raise BadDocument(name, "is not a valid web address")
-    if limits.allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(host, parsed.port or (443 if parsed.scheme == "https" else 80))
-    except (socket.gaierror, UnicodeError):
-        raise BadDocument(name, f"cannot be reached (host '{host}' not found)") from None
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
-            raise BadDocument(name, f"leads to a private or local network address ({ip}); refused")
-
-
-def fetch_url(url: str, limits: LoadLimits) -> LoadedDocument:
-    """Fetch an http(s) page or PDF with a timeout, a size cap and redirect checks."""
-    check_url(url, limits)
-    opener = urllib.request.build_opener(_SafeRedirect(limits))
-    request = urllib.request.Request(url, headers={"User-Agent": "socitm-assistant/0.1 (+ingest)"})
-    try:
-        with opener.open(request, timeout=limits.timeout) as response:
-            ctype = response.headers.get("Content-Type", "").lower()
-            data = response.read(limits.max_bytes + 1)
-    except BadDocument:
-        raise
-    except urllib.error.HTTPError as e:
-        raise BadDocument(url, f"returned HTTP {e.code} {e.reason}") from None
-    except (TimeoutError, socket.timeout):
-        raise BadDocument(url, f"did not answer within {limits.timeout:.0f} s") from None
-    except urllib.error.URLError as e:
-        reason = e.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise BadDocument(url, f"did not answer within {limits.timeout:.0f} s") from None
-        raise BadDocument(url, f"cannot be reached ({reason})") from None
-    except (OSError, ValueError) as e:
-        raise BadDocument(url, f"cannot be reached ({e})") from None
-    declared = "pdf" if "pdf" in ctype else ("html" if "html" in ctype else None)
-    doc = load_bytes(data, url, limits, declared)
-    doc.url = url
-    return doc

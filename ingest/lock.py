@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 from .errors import IngestBusy
 
@@ -15,7 +16,7 @@ class IngestLock:
     def __init__(self, data_dir: Path, wait: float = 0.0):
         self.path = Path(data_dir) / ".ingest.lock"
         self.wait = wait
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def __enter__(self) -> IngestLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -26,15 +25,18 @@ from .chunker import CHUNKER_VERSION, Chunker, embed_text
 from .clean import clean_text, drop_repeated_lines
 from .corpus import read_sources
 from .errors import BadDocument, SocitmError
+from .fetch import fetch_url
 from .lexical import term_counts
-from .loaders import SUPPORTED, LoadLimits, fetch_url, is_url, load_path, slugify
+from .loaders import SUPPORTED, LoadLimits, doc_id_for, is_url, load_path, slugify
 from .lock import IngestLock
+from .originals import Originals
 from .records import Chunk, LoadedDocument
 from .settings import Settings
-from .store import VectorStore
+from .store import VectorStore, set_aside_embedded
 from .structure import parse_blocks
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+EMBED_SLICE = 32  # vectors are cached in the catalog after each slice
 
 
 @dataclass
@@ -75,7 +77,7 @@ class IngestReport:
     def to_dict(self) -> dict[str, Any]:
         return {"results": [r.__dict__ for r in self.results], "chunks_written": self.chunks_written,
                 "embedded": self.embedded, "seconds": round(self.seconds, 3),
-                "counts": {s: self.count(s) for s in ("added", "updated", "unchanged", "removed", "failed")}}
+                "counts": {s: self.count(s) for s in ("added", "updated", "unchanged", "removed", "restored", "failed")}}
 
 
 @dataclass
@@ -102,6 +104,7 @@ class Ingestor:
                                  timeout=settings.fetch_timeout, allow_private=settings.allow_private_urls)
         self._embedder = embedder
         self._store: VectorStore | None = None
+        self.originals = Originals(settings.files_dir, settings.trash_dir)
         self.lock_wait = lock_wait
 
     @property
@@ -122,11 +125,15 @@ class Ingestor:
     def ingest(self, sources: Iterable[str | Path], progress: Progress | None = None,
                metadata: dict[str, dict[str, Any]] | None = None, names: dict[str, str] | None = None) -> IngestReport:
         """Add or update files, folders and web addresses. `names` maps a path to the name it was uploaded as."""
+        return self._ingest(sources, progress, metadata, names, tidy=True)
+
+    def _ingest(self, sources: Iterable[str | Path], progress: Progress | None,
+                metadata: dict[str, dict[str, Any]] | None, names: dict[str, str] | None, tidy: bool) -> IngestReport:
         t0 = time.perf_counter()
         report = IngestReport()
         items = self._expand(sources, report)
         with IngestLock(self.settings.data_dir, self.lock_wait):
-            self.reconcile()
+            self.reconcile(tidy=tidy)
             group: list[_Prepared] = []
             for n, (source, meta) in enumerate(items):
                 if progress:
@@ -164,50 +171,49 @@ class Ingestor:
         report.seconds = time.perf_counter() - t0
         return report
 
+    def preview(self, sources: Iterable[str | Path]) -> IngestReport:
+        """What `ingest` would do (statuses and chunk counts), reading and chunking but writing nothing."""
+        t0 = time.perf_counter()
+        report = IngestReport()
+        for source, meta in self._expand(sources, report):
+            prepared = self._prepare(source, meta, report, None)
+            if prepared is not None:
+                doc = prepared.doc
+                report.results.append(DocResult(doc.source, prepared.status, doc.doc_id, doc.title, len(prepared.chunks)))
+        report.seconds = time.perf_counter() - t0
+        return report
+
     def remove(self, doc_id: str, keep_file: bool = True) -> DocResult:
         """Remove a document and every chunk of it; its original moves to the trash until `purge`."""
         with IngestLock(self.settings.data_dir, self.lock_wait):
             doc = self.catalog.document(doc_id)
             if doc is None:
                 raise SocitmError(f"No document with id '{doc_id}'. See: python -m ingest --list")
-            ids = self.catalog.remove_document(doc_id)
+            ids = self.catalog.remove_document(doc_id)  # the commit point; Chroma and files follow
             self.store.delete(ids)
-            folder = self.settings.files_dir / doc_id
-            if folder.exists():
-                trash = self.settings.trash_dir / doc_id
-                if trash.exists():
-                    shutil.rmtree(trash)
-                if keep_file:
-                    trash.parent.mkdir(parents=True, exist_ok=True)
-                    (folder / "document.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
-                    shutil.move(str(folder), str(trash))
-                else:
-                    shutil.rmtree(folder)
+            self.originals.to_trash(doc_id, _meta_of(doc, full=True), keep_file)
         return DocResult(doc["source"], "removed", doc_id, doc["title"], len(ids))
 
     def restore(self, doc_id: str) -> IngestReport:
         """Bring back a removed document from the trash."""
-        folder = self.settings.trash_dir / doc_id
-        meta_file = folder / "document.json"
-        if not meta_file.is_file():
+        found = self.originals.trashed(doc_id)
+        if found is None:
             raise SocitmError(f"'{doc_id}' is not in the trash ({self.settings.trash_dir}); nothing to restore.")
-        doc = json.loads(meta_file.read_text(encoding="utf-8"))
-        original = next(p for p in folder.iterdir() if p.name != "document.json")
-        report = self.ingest([original], metadata={str(original): _meta_of(doc)}, names={str(original): doc["source"]})
-        shutil.rmtree(folder, ignore_errors=True)
+        original, doc = found
+        report = self._ingest([original], None, {str(original): _meta_of(doc)},
+                              {str(original): doc.get("source") or original.name}, tidy=False)
+        if not report.failed:
+            self.originals.forget_trashed(doc_id)
         for r in report.results:
-            if r.status in ("added", "updated"):
+            if r.status in ("added", "updated", "unchanged"):
                 r.status = "restored"
         return report
 
     def purge(self) -> int:
         """Delete the originals of removed documents for good."""
-        n = 0
-        if self.settings.trash_dir.exists():
-            for folder in self.settings.trash_dir.iterdir():
-                shutil.rmtree(folder)
-                n += 1
-        self.catalog.prune_vectors()
+        with IngestLock(self.settings.data_dir, self.lock_wait):
+            n = self.originals.purge()
+            self.catalog.prune_vectors()
         return n
 
     def sync(self, folder: Path, progress: Progress | None = None) -> IngestReport:
@@ -221,30 +227,50 @@ class Ingestor:
         return report
 
     def rebuild(self, progress: Progress | None = None) -> IngestReport:
-        """Recreate the index from the stored originals (vectors come from the cache, so it is quick)."""
-        docs = self.catalog.documents()
+        """Recreate the index from the stored originals under files/ (described by their document.json,
+        or the catalog when that is missing). Vectors come from the catalog's cache when it has them."""
         with IngestLock(self.settings.data_dir, self.lock_wait):
-            try:
-                self.store.client.delete_collection(self.settings.collection)
-            except Exception:  # noqa: BLE001 - missing collection
-                pass
-            self._store = None
+            rows = {d["doc_id"]: d for d in self.catalog.documents()}
+            stored = self.originals.stored()
+            lost = sorted(set(rows) - set(stored))
+            for doc_id in lost:  # no original left: it cannot be rebuilt, so it leaves the index
+                self.catalog.remove_document(doc_id)
+            self._drop_collection()
             with self.catalog.tx() as db:
                 db.execute("DELETE FROM chunks")
                 db.execute("UPDATE documents SET content_hash = ''")
                 db.execute("UPDATE meta SET value = value + 1 WHERE key='generation'")
-        paths, meta, names = [], {}, {}
-        for doc in docs:
-            path = Path(doc["file_path"] or "")
-            if not path.is_file():
-                continue
+        paths: list[str | Path] = []
+        meta, names = {}, {}
+        for doc_id, (path, described) in stored.items():
+            info = {**rows.get(doc_id, {}), **(described or {}), "doc_id": doc_id}
             paths.append(path)
-            meta[str(path)] = _meta_of(doc)
-            names[str(path)] = doc["source"]
-        return self.ingest(paths, progress, metadata=meta, names=names)
+            meta[str(path)] = _meta_of(info)
+            names[str(path)] = info.get("source") or path.name
+        report = self._ingest(paths, progress, meta, names, tidy=False)
+        for doc_id in lost:
+            report.results.append(DocResult(rows[doc_id]["source"], "failed", doc_id, rows[doc_id]["title"],
+                                            reason="its stored original is missing; add the document again"))
+        return report
 
-    def reconcile(self) -> tuple[int, int]:
-        """Make Chroma hold exactly the catalog's chunks: drop orphans, restore missing from the cache."""
+    def _drop_collection(self) -> None:
+        """Delete the Chroma collection; an embedded store that cannot even be opened is set aside."""
+        try:
+            store = self.store
+        except Exception:  # noqa: BLE001 - a damaged embedded store fails in many ways
+            if self.settings.chroma_url:
+                raise
+            set_aside_embedded(self.settings.data_dir)
+        else:
+            try:
+                store.client.delete_collection(self.settings.collection)
+            except Exception:  # noqa: BLE001 - no collection yet
+                pass
+        self._store = None
+
+    def reconcile(self, tidy: bool = True) -> tuple[int, int]:
+        """Make Chroma hold exactly the catalog's chunks (drop orphans, restore missing vectors from the
+        cache) and, with `tidy`, put stored originals the catalog does not know into the trash."""
         known = set(self.catalog.chunk_ids())
         stored = self.store.ids()
         orphans = sorted(stored - known)
@@ -255,10 +281,9 @@ class Ingestor:
             chunks = self.catalog.chunks(missing)
             vectors = self._vectors(chunks, None)
             self.store.upsert([c.chunk_id for c in chunks], vectors, [c.metadata() for c in chunks])
+        if tidy:
+            self.originals.tidy({d["doc_id"] for d in self.catalog.documents()})
         return len(orphans), len(missing)
-
-    def list(self) -> list[dict[str, Any]]:
-        return self.catalog.documents()
 
     # internals -------------------------------------------------------------------------------
     def _expand(self, sources: Iterable[str | Path], report: IngestReport) -> list[tuple[str | Path, dict[str, Any]]]:
@@ -293,22 +318,22 @@ class Ingestor:
             doc.publisher = meta.get("publisher", doc.publisher)
             doc.category = meta.get("kind", meta.get("category", doc.category))
             doc.url = meta.get("url", doc.url)
-        except BadDocument as e:
-            report.results.append(DocResult(name, "failed", reason=e.reason))
+        except BadDocument as e:  # the id it would have had, so `sync` keeps an older good version
+            report.results.append(DocResult(name, "failed", meta.get("doc_id") or doc_id_for(name), reason=e.reason))
             return None
         return self._prepare_loaded(doc, report, name)
 
     def _prepare_loaded(self, doc: LoadedDocument, report: IngestReport, name: str) -> _Prepared | None:
         try:
+            if not doc.doc_id or doc.doc_id.startswith(".") or any(c in doc.doc_id for c in "/\\\0"):
+                raise BadDocument(name, f"has an unusable document id '{doc.doc_id}' (it names a folder)")
             text, chunks = self._chunk(doc)
             if not chunks:
                 raise BadDocument(name, "has no text to index after cleaning")
         except BadDocument as e:
-            report.results.append(DocResult(name, "failed", reason=e.reason))
+            report.results.append(DocResult(name, "failed", doc.doc_id, reason=e.reason))
             return None
-        content_hash = hashlib.sha256(doc.raw + json.dumps(
-            [doc.title, doc.publisher, doc.category, doc.url, doc.source, CHUNKER_VERSION,
-             self.settings.chunk_tokens, self.settings.overlap_tokens]).encode()).hexdigest()
+        content_hash = document_hash(doc, self.settings)
         old = self.catalog.document(doc.doc_id)
         status = "added" if old is None else ("unchanged" if old["content_hash"] == content_hash else "updated")
         if status == "unchanged":
@@ -348,20 +373,26 @@ class Ingestor:
             if c.content_hash not in cached and c.content_hash not in todo:
                 todo[c.content_hash] = embed_text(c)
         if todo:
+            embedder = self.embedder  # load the model first, so the bar measures embedding only
+            keys, texts = list(todo), list(todo.values())
             done = [0]
 
             def tick(n: int) -> None:
                 done[0] += n
+                bar.update(n)
                 if progress:
-                    progress("embedding", done[0], len(todo))
+                    progress("embedding", done[0], len(keys))
 
-            bar = _bar(len(todo))
-            vecs = self.embedder.encode(list(todo.values()), progress=lambda n: (bar.update(n), tick(n)))
-            bar.close()
-            fresh = dict(zip(todo.keys(), vecs, strict=True))
-            self.catalog.cache_vectors(fresh)
-            cached.update(fresh)
-            self._embedded += len(fresh)
+            bar = _bar(len(keys))
+            try:
+                for i in range(0, len(keys), EMBED_SLICE):
+                    vecs = embedder.encode(texts[i:i + EMBED_SLICE], progress=tick)
+                    fresh = dict(zip(keys[i:i + EMBED_SLICE], vecs, strict=True))
+                    self.catalog.cache_vectors(fresh)  # kept at once: an interrupted run resumes from here
+                    cached.update(fresh)
+                    self._embedded += len(fresh)
+            finally:
+                bar.close()
         return np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, 384), dtype=np.float32)
 
     _embedded = 0
@@ -383,47 +414,62 @@ class Ingestor:
             report.results.append(DocResult(p.doc.source, p.status, p.doc.doc_id, p.doc.title, n))
 
     def _write(self, p: _Prepared, vectors: np.ndarray) -> None:
+        """Vectors first, then the catalog swap (the commit point), then stale vectors and files go."""
         doc = p.doc
         old_ids = set(self.catalog.chunk_ids(doc.doc_id))
         new_ids = [c.chunk_id for c in p.chunks]
         fresh = [i for i, cid in enumerate(new_ids) if cid not in old_ids]
+        kept = [i for i, cid in enumerate(new_ids) if cid in old_ids]
         if fresh:
             self.store.upsert([new_ids[i] for i in fresh], vectors[fresh], [p.chunks[i].metadata() for i in fresh])
-        file_path = self._keep_original(doc)
+        if kept:  # same text, but offsets, ordinal, page or publisher may have moved
+            self.store.update_metadata([new_ids[i] for i in kept], [p.chunks[i].metadata() for i in kept])
         old = self.catalog.document(doc.doc_id)
         stamp = now()
         row = {"doc_id": doc.doc_id, "title": doc.title, "publisher": doc.publisher, "kind": doc.kind,
-               "category": doc.category, "source": doc.source, "url": doc.url, "file_path": str(file_path),
+               "category": doc.category, "source": doc.source, "url": doc.url, "file_path": "",
                "content_hash": p.content_hash, "n_chunks": len(p.chunks),
                "added_at": old["added_at"] if old else stamp, "updated_at": stamp}
+        raw = doc.raw or "\n\n".join(p.text for p in doc.pages).encode()  # documents made in memory: their text
+        file_path = self.originals.keep(doc.doc_id, _file_name(doc), raw, _meta_of(row, full=True))
+        row["file_path"] = str(file_path)
         terms = [term_counts(embed_text(c)) for c in p.chunks]
         self.catalog.replace_document(row, p.text, p.chunks, terms)
         stale = sorted(old_ids - set(new_ids))
         if stale:
             self.store.delete(stale)
+        self.originals.prune(doc.doc_id, file_path)
 
-    def _keep_original(self, doc: LoadedDocument) -> Path:
-        """Keep the original bytes under data/files/<doc_id>/ so it can be served, rebuilt and restored."""
-        folder = self.settings.files_dir / doc.doc_id
-        ext = {"pdf": ".pdf", "html": ".html", "docx": ".docx", "markdown": ".md"}.get(doc.kind, ".txt")
-        base = Path(doc.source).name if not is_url(doc.source) else slugify(doc.doc_id) + ext
-        name = slugify(Path(base).stem) + (Path(base).suffix.lower() if Path(base).suffix.lower() in SUPPORTED else ext)
-        target = folder / name
-        if target.is_file() and target.read_bytes() == doc.raw:
-            return target
-        tmp = folder.with_name(f".{doc.doc_id}.tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        (tmp / name).write_bytes(doc.raw)
-        if folder.exists():
-            shutil.rmtree(folder)
-        tmp.rename(folder)
-        return target
+    def list(self) -> list[dict[str, Any]]:  # last in the class: the name shadows `list` below it
+        """Every document in the index (doc_id, title, publisher, kind, category, source, url, ...)."""
+        return self.catalog.documents()
 
 
-def _meta_of(doc: dict[str, Any]) -> dict[str, Any]:
-    return {"doc_id": doc["doc_id"], "title": doc["title"], "publisher": doc["publisher"],
+def document_hash(doc: LoadedDocument, settings: Settings) -> str:
+    """What decides 'unchanged': the original bytes (or, for documents made in memory, their text), the
+    editorial metadata and the chunking settings. Not the path it was read from: `corpus/` and
+    `/abs/corpus` are the same documents."""
+    body = doc.raw or "\f".join(p.text for p in doc.pages).encode()
+    extra = json.dumps([doc.title, doc.publisher, doc.category, doc.url, CHUNKER_VERSION,
+                        settings.chunk_tokens, settings.overlap_tokens])
+    return hashlib.sha256(body + extra.encode()).hexdigest()
+
+
+def _meta_of(doc: dict[str, Any], full: bool = False) -> dict[str, Any]:
+    """The editorial metadata of a catalog row (with `full`: also source, kind and dates, for document.json)."""
+    meta = {"doc_id": doc["doc_id"], "title": doc.get("title") or "", "publisher": doc.get("publisher") or "",
             "category": doc.get("category") or "", "url": doc.get("url") or ""}
+    if full:
+        meta.update({k: doc.get(k) or "" for k in ("source", "kind", "added_at", "updated_at")})
+    return meta
+
+
+def _file_name(doc: LoadedDocument) -> str:
+    """A safe file name for the stored original: the source's name, or the id for web pages."""
+    ext = {"pdf": ".pdf", "html": ".html", "docx": ".docx", "markdown": ".md"}.get(doc.kind, ".txt") if doc.raw else ".txt"
+    base = Path(doc.source).name if not is_url(doc.source) else slugify(doc.doc_id) + ext
+    suffix = Path(base).suffix.lower()
+    return slugify(Path(base).stem) + (suffix if suffix in SUPPORTED else ext)
 
 
 def _title_from(doc: LoadedDocument) -> str:

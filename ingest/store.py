@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,17 @@ def make_client(data_dir: Path, url: str = ""):  # type: ignore[no-untyped-def]
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def set_aside_embedded(data_dir: Path) -> Path:
+    """Move a damaged embedded store (data_dir/chroma) out of the way so a fresh one can be made."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    folder = Path(data_dir) / "chroma"
+    target = folder.with_name(f"chroma.damaged-{int(time.time())}")
+    folder.rename(target)
+    SharedSystemClient.clear_system_cache()  # Chroma keeps the failed client per path; forget it
+    return target
+
+
 class VectorStore:
     """Upsert, delete and nearest-neighbour search of chunk vectors by chunk id."""
 
@@ -48,6 +60,11 @@ class VectorStore:
         for i in range(0, len(ids), batch):
             self.collection.upsert(ids=ids[i:i + batch], embeddings=np.asarray(vectors[i:i + batch], dtype=np.float32),
                                    metadatas=metadatas[i:i + batch])
+
+    def update_metadata(self, ids: list[str], metadatas: list[dict[str, Any]], batch: int = 2000) -> None:
+        """Refresh the metadata of stored vectors without touching the vectors."""
+        for i in range(0, len(ids), batch):
+            self.collection.update(ids=ids[i:i + batch], metadatas=metadatas[i:i + batch])
 
     def delete(self, ids: list[str], batch: int = 2000) -> None:
         for i in range(0, len(ids), batch):

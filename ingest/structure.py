@@ -36,9 +36,10 @@ def is_table_row(line: str) -> bool:
     return line.count("|") >= 2 or (line.rstrip().endswith("|") and line.count("|") >= 1 and len(line) > 3)
 
 
-def split_cells(line: str) -> list[str]:
+def split_cells(line: str, keep_empty: bool = False) -> list[str]:
+    """Cells of a pipe row; with `keep_empty`, empty cells keep their place so columns line up."""
     cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    return [c for c in cells if c]
+    return cells if keep_empty else [c for c in cells if c]
 
 
 def _heading_like(text: str) -> bool:
@@ -208,13 +209,14 @@ def _to_blocks(lines: list[_Line], text: str, page_starts: list[tuple[int, int |
         if ln.kind == "sep":
             continue
         if ln.kind == "row":
-            cells = split_cells(ln.text)
+            cells = split_cells(ln.text, keep_empty=True)
             if header is None:
                 header = cells
                 blocks.append(Block("row", ln.text, ln.start, ln.end, page, section))
                 blocks[-1].level = -1  # header row
                 continue
-            readable = "; ".join(f"{h}: {c}" if h else c for h, c in zip(header + [""] * len(cells), cells, strict=False))
+            named = zip(header + [""] * len(cells), cells, strict=False)
+            readable = "; ".join(f"{h}: {c}" if h else c for h, c in named if c) or ln.text
             blk = Block("row", readable, ln.start, ln.end, page, section)
             blocks.append(blk)
             continue
