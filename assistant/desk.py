@@ -164,10 +164,23 @@ class Desk:
         source = doc["source"] or ""
         if is_url(source):
             return self.ingestor.ingest([source], progress, metadata={source: meta})
-        path = doc.get("file_path") or ""
-        if not path or not Path(path).is_file():
+        original = self._original(doc)
+        if original is None:
             raise SocitmError(f"The stored copy of '{doc_id}' is missing; upload the document again.")
-        return self.ingestor.ingest([Path(path)], progress, metadata={path: meta}, names={path: source})
+        path = str(original)
+        return self.ingestor.ingest([original], progress, metadata={path: meta}, names={path: source})
+
+    def _original(self, doc: dict[str, Any]) -> Path | None:
+        """The stored original in data_dir/files/<doc_id>/ (found there even if the data folder was moved)."""
+        root = self.settings.files_dir.resolve()
+        folder = (root / doc["doc_id"]).resolve()
+        if folder.parent != root or not folder.is_dir():
+            return None
+        named = folder / Path(doc.get("file_path") or "").name
+        if named.is_file() and named.resolve().parent == folder:
+            return named.resolve()
+        files = [p for p in folder.iterdir() if p.is_file() and p.name != "document.json" and not p.is_symlink()]
+        return files[0].resolve() if len(files) == 1 else None
 
     def stored_file(self, doc_id: str) -> tuple[Path, str, str] | None:
         """(path, media type, disposition) of a current document's stored original, or None.
@@ -178,11 +191,8 @@ class Desk:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}", doc_id or ""):
             return None
         doc = self.ingestor.catalog.document(doc_id)
-        if doc is None or not doc.get("file_path"):
-            return None
-        root = self.settings.files_dir.resolve()
-        path = Path(doc["file_path"]).resolve()
-        if not path.is_relative_to(root / doc_id) or not path.is_file():
+        path = self._original(doc) if doc else None
+        if doc is None or path is None:
             return None
         media, disposition = MEDIA.get(doc.get("kind") or "", ("application/octet-stream", "attachment"))
         return path, media, disposition
