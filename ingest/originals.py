@@ -64,6 +64,14 @@ class Originals:
             if p != keep and p.name != META:
                 shutil.rmtree(p) if p.is_dir() else p.unlink()
 
+    def mark_removing(self, doc_id: str) -> None:
+        """Note, before the catalog forgets a document, that its original is bound for the trash (so `tidy`
+        can finish a removal cut short by a crash)."""
+        folder = self.files_dir / doc_id
+        if folder.is_dir():
+            meta = _read_meta(folder) or {"doc_id": doc_id}
+            _atomic_write(folder / META, json.dumps({**meta, "removing": True}, indent=1).encode())
+
     def to_trash(self, doc_id: str, meta: dict[str, Any] | None = None, keep_file: bool = True) -> None:
         """Move a removed document's original to the trash (or delete it when `keep_file` is false)."""
         folder = self.files_dir / doc_id
@@ -72,9 +80,8 @@ class Originals:
         if not keep_file:
             shutil.rmtree(folder)
             return
-        if meta is not None:
-            old = _read_meta(folder) or {}
-            _atomic_write(folder / META, json.dumps({**old, **meta}, indent=1).encode())
+        old = {k: v for k, v in (_read_meta(folder) or {}).items() if k != "removing"}
+        _atomic_write(folder / META, json.dumps({**old, **(meta or {})}, indent=1).encode())
         trash = self.trash_dir / doc_id
         if trash.exists():
             shutil.rmtree(trash)
@@ -113,8 +120,9 @@ class Originals:
         return out
 
     def tidy(self, known: set[str]) -> int:
-        """After a crash: delete temporary files and move originals the catalog does not know (an add that
-        never committed, or a removal cut short) to the trash, where they can be restored. Returns how many."""
+        """After a crash: delete temporary files and finish removals cut short (the original goes to the
+        trash). Other originals the catalog does not know are left alone: they may be all that is left after
+        losing the catalog, and `--rebuild` recreates the index from them. Returns how many were moved."""
         moved = 0
         for folder in list(self.files_dir.iterdir()) if self.files_dir.is_dir() else []:
             if folder.name.startswith("."):
@@ -125,7 +133,7 @@ class Originals:
             for p in folder.iterdir():
                 if p.name.startswith(TMP_PREFIX):
                     p.unlink(missing_ok=True)
-            if folder.name not in known:
+            if folder.name not in known and (_read_meta(folder) or {}).get("removing"):
                 self.to_trash(folder.name)
                 moved += 1
         return moved

@@ -1,9 +1,11 @@
 """The ingest pipeline: load → clean → structure → chunk → embed → write, incremental and crash-safe.
 
-Write order for one document: vectors go to Chroma first (new ids only), then the catalog swaps the
-document's chunks and keyword terms in one SQLite transaction (the commit point), then Chroma drops the
-ids the catalog no longer has. A crash at any point leaves at worst orphan vectors, which search ignores
-(it only returns ids the catalog knows) and the next ingest removes (`reconcile`).
+Write order for one document: vectors go to Chroma first (new ids; kept ids get fresh metadata) and the
+original is stored under files/<doc_id>/, then the catalog swaps the document's chunks and keyword terms
+in one SQLite transaction (the commit point), then Chroma drops the ids the catalog no longer has.
+Vectors are cached in the catalog as they are made, so an interrupted run resumes without re-embedding.
+A crash at any point leaves at worst orphan vectors, which search ignores (it only returns ids the
+catalog knows) and the next run removes (`reconcile`, which also finishes removals cut short).
 """
 
 from __future__ import annotations
@@ -189,6 +191,7 @@ class Ingestor:
             doc = self.catalog.document(doc_id)
             if doc is None:
                 raise SocitmError(f"No document with id '{doc_id}'. See: python -m ingest --list")
+            self.originals.mark_removing(doc_id)
             ids = self.catalog.remove_document(doc_id)  # the commit point; Chroma and files follow
             self.store.delete(ids)
             self.originals.to_trash(doc_id, _meta_of(doc, full=True), keep_file)
@@ -231,6 +234,7 @@ class Ingestor:
         or the catalog when that is missing). Vectors come from the catalog's cache when it has them."""
         with IngestLock(self.settings.data_dir, self.lock_wait):
             rows = {d["doc_id"]: d for d in self.catalog.documents()}
+            self.originals.tidy(set(rows))
             stored = self.originals.stored()
             lost = sorted(set(rows) - set(stored))
             for doc_id in lost:  # no original left: it cannot be rebuilt, so it leaves the index
@@ -270,7 +274,7 @@ class Ingestor:
 
     def reconcile(self, tidy: bool = True) -> tuple[int, int]:
         """Make Chroma hold exactly the catalog's chunks (drop orphans, restore missing vectors from the
-        cache) and, with `tidy`, put stored originals the catalog does not know into the trash."""
+        cache) and, with `tidy`, finish file moves a crash cut short (see Originals.tidy)."""
         known = set(self.catalog.chunk_ids())
         stored = self.store.ids()
         orphans = sorted(stored - known)

@@ -56,6 +56,7 @@ def test_a_batch_of_bad_documents_fails_cleanly_and_the_good_ones_are_searchable
     code, out, stderr = run_json(tmp_path / "data", str(folder), unreachable, SOCITM_MAX_PDF_PAGES="20",
                                  SOCITM_MAX_FILE_MB="0.1", SOCITM_ALLOW_PRIVATE_URLS="true")
     assert code == 1, stderr
+    assert "Embedding: 100%" in stderr and "Loading weights" not in stderr  # one progress bar, no model noise
     results = {os.path.basename(r["source"]) if not r["source"].startswith("http") else "url": r
                for r in out["results"]}
     expected_reasons = {

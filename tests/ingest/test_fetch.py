@@ -111,10 +111,11 @@ def _refused(url: str, limits: LoadLimits = LOOPBACK) -> str:
 
 @pytest.mark.slow
 def test_a_page_and_a_pdf_are_ingested_by_address(server, tmp_path):
-    settings = Settings(data_dir=tmp_path / "data", allow_private_urls=True, fetch_timeout=2)
-    page, pdf = f"{server}/briefing.html", f"{server}/flood-plan"
-    report = Ingestor(settings).ingest([page, pdf])
-    assert [r.status for r in report.results] == ["added", "added"], report.summary()
+    settings = Settings(data_dir=tmp_path / "data", allow_private_urls=True, fetch_timeout=1)
+    page, pdf, slow = f"{server}/briefing.html", f"{server}/flood-plan", f"{server}/slow"
+    report = Ingestor(settings).ingest([page, slow, pdf])
+    assert [r.status for r in report.results] == ["failed", "added", "added"], report.summary()
+    assert report.failed[0].source == slow and report.failed[0].reason == "did not answer within 1 s"
     ingestor = Ingestor(settings)
     docs = {d["url"]: d for d in ingestor.list()}
     assert set(docs) == {page, pdf}

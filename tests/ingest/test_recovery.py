@@ -90,3 +90,24 @@ def test_remove_restore_and_purge(indexed):
     assert not (indexed / "trash" / "floods").exists()
     code, out, err = run_json(indexed, "--restore", "floods")
     assert code == 2 and "'floods' is not in the trash" in out["error"]
+
+
+def test_a_removal_cut_short_is_finished_and_lost_catalogs_keep_their_originals(indexed, tmp_path):
+    ingestor = Ingestor(Settings(data_dir=indexed))
+    # what SIGKILL right after the catalog commit of a removal leaves: the original still under files/
+    ingestor.originals.mark_removing("floods")
+    ids = ingestor.catalog.remove_document("floods")
+    assert ids and (indexed / "files" / "floods").is_dir()
+    other = tmp_path / "other.txt"
+    other.write_text("Parking\n\nPermits are issued online.\n", encoding="utf-8")
+    Ingestor(Settings(data_dir=indexed)).ingest([other])  # the next run reconciles
+    assert not (indexed / "files" / "floods").exists() and (indexed / "trash" / "floods" / "floods.pdf").is_file()
+    assert assert_consistent(indexed) == len(Ingestor(Settings(data_dir=indexed)).catalog.chunk_ids())
+    # a catalog lost altogether: an ordinary run leaves the stored originals alone for --rebuild
+    for part in indexed.glob("catalog.sqlite3*"):
+        part.unlink()
+    Ingestor(Settings(data_dir=indexed)).ingest([other])
+    assert (indexed / "files" / "cyber" / "cyber.md").is_file()
+    report = Ingestor(Settings(data_dir=indexed)).rebuild()
+    assert sorted(r.doc_id for r in report.results) == ["cyber", "other"] and not report.failed
+    assert Ingestor(Settings(data_dir=indexed)).catalog.document("cyber")["title"] == "Cyber basics for councils"
