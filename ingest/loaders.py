@@ -156,7 +156,7 @@ def _pdf_pages(data: bytes, name: str, limits: LoadLimits) -> tuple[list[Page], 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # damaged files are reported by our own reasons
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

@@ -219,3 +219,16 @@ def test_cli_usage_errors_are_one_clear_line(tmp_path):
         "error: No document with id 'no-such-doc'. See: python -m ingest --list")
     done = run_cli(tmp_path / "data", "--restore", "nothing")
     assert done.returncode == 2 and "is not in the trash" in done.stderr
+
+
+def test_dry_run_reports_without_writing(tmp_path):
+    folder = tmp_path / "docs"
+    _write(folder, "cyber-guide.md", GUIDE)
+    data = tmp_path / "data"
+    code, out, err = run_json(data, "--dry-run", str(folder))
+    assert code == 0, err
+    assert [(r["doc_id"], r["status"]) for r in out["results"]] == [("cyber-guide", "added")]
+    assert out["results"][0]["chunks"] == 3 and out["embedded"] == 0
+    assert not (data / "files").exists() and Catalog(data / "catalog.sqlite3").chunk_count() == 0
+    code, out, _ = run_json(data, "--dry-run", "--remove", "cyber-guide")
+    assert code == 2 and "--dry-run previews adding and updating only" in out["error"]
