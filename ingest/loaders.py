@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import time
 import urllib.parse
 import zipfile
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ class LoadLimits:
     max_pdf_pages: int = 2000
     timeout: float = 15.0
     allow_private: bool = False
+    max_seconds: float = 120.0  # to read one PDF's text
 
 
 def slugify(text: str, limit: int = 80) -> str:
@@ -169,7 +171,13 @@ def _pdf_pages(data: bytes, name: str, limits: LoadLimits) -> tuple[list[Page], 
         count = len(reader.pages)
         if count > limits.max_pdf_pages:
             raise BadDocument(name, f"has {count} pages, over the {limits.max_pdf_pages}-page limit")
-        pages = [Page(page.extract_text() or "", i + 1) for i, page in enumerate(reader.pages)]
+        deadline = time.monotonic() + limits.max_seconds
+        pages = []
+        for i, page in enumerate(reader.pages):
+            if time.monotonic() > deadline:  # a small file can hold pages that take seconds each to parse
+                raise BadDocument(name, f"takes too long to read (over {limits.max_seconds:g} s at page {i + 1}); "
+                                        "refused")
+            pages.append(Page(page.extract_text() or "", i + 1))
         title = ""
         try:
             info = reader.metadata

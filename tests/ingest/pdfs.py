@@ -163,3 +163,18 @@ def garbled(pdf: bytes, seed: int = 7) -> bytes:
         i = rng.randrange(16, len(data))
         data[i] = rng.randrange(256)
     return bytes(data)
+
+
+def slow_pdf(n_pages: int = 4, operators: int = 40_000) -> bytes:
+    """A small file whose pages each hold many thousands of text operators (slow to parse, tiny to send)."""
+    content = zlib.compress(b"BT /F1 11 Tf 56 780 Td " + b"(word) Tj " * operators + b"ET", 9)
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{' '.join(f'{5 + i} 0 R' for i in range(n_pages))}] /Count {n_pages} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(content)} /Filter /FlateDecode >>\nstream\n".encode() + content + b"\nendstream",
+    ]
+    for _ in range(n_pages):
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
+                       b" /Contents 4 0 R >>")
+    return _assemble(objects)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 
 import pytest
 from pdfs import (
@@ -14,6 +15,7 @@ from pdfs import (
     many_pages_pdf,
     nested_array_pdf,
     nested_pages_pdf,
+    slow_pdf,
     text_pdf,
     truncated,
     zip_bomb_pdf,
@@ -183,3 +185,10 @@ def test_broken_utf16_is_a_bad_document_not_a_crash():
     with pytest.raises(BadDocument):
         decode_text(b"\xff\xfeA\x00B", "odd.txt")
     assert sniff(b"\xff\xfeA\x00B") in {"text", "binary"}
+
+
+def test_a_pdf_that_takes_too_long_to_read_is_refused():
+    t0 = time.monotonic()
+    with pytest.raises(BadDocument, match=r"takes too long to read \(over 0.2 s at page \d\); refused"):
+        load_bytes(slow_pdf(), "slow.pdf", LoadLimits(max_seconds=0.2), "pdf")
+    assert time.monotonic() - t0 < 30
