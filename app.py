@@ -259,12 +259,13 @@ def staff_handlers(services: Services) -> dict[str, Callable[..., Any]]:
         staff.audit.write(user, "restore document", "ok" if not report.failed else "failed", doc_id=doc_id)
         return (summary(report), ui.result_rows(report.results), *tables())
 
-    def evals(token: str | None, split: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def evals(token: str | None, split: str, answers: bool,
+              progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         user = require(token, "run evals")
-        progress(0.1, desc="Running the retrieval eval (this takes a minute or two)…")
-        result = run_evals(services.settings, split)
+        progress(0.1, desc="Running the eval (a minute or more)…")
+        result = run_evals(services.settings, split, bool(answers))
         staff.audit.write(user, "run evals", "ok" if result.ok else f"failed: {result.message}", split=split,
-                          report=str(result.report_dir or ""))
+                          answers=bool(answers), report=str(result.report_dir or ""))
         return result.message, result.rows, result.images
 
     return {"sign_in": sign_in, "sign_out": sign_out, "refresh": refresh, "add": add, "remove": remove,
@@ -346,7 +347,8 @@ def build_app(services: Services) -> gr.Blocks:
                 gr.Markdown("Staff only: sign in on the Staff desk tab to run the retrieval eval.", elem_id="evals-note")
                 with gr.Column(visible=False, elem_id="evals-box") as evals_box:
                     split = gr.Radio(["dev", "test", "all"], value="dev", label="Eval cases")
-                    run_btn = gr.Button("Run retrieval eval", variant="primary", elem_id="run-evals")
+                    judge = gr.Checkbox(label="Also judge the answers (slower)", value=False, elem_id="judge-answers")
+                    run_btn = gr.Button("Run eval", variant="primary", elem_id="run-evals")
                     evals_msg = gr.Markdown(elem_id="evals-message")
                     metrics = gr.Dataframe(headers=["Metric", "Value"], label="Metrics", interactive=False,
                                            elem_id="metrics", latex_delimiters=[])
@@ -383,7 +385,7 @@ def build_app(services: Services) -> gr.Blocks:
                           api_name="staff_reindex", concurrency_id="ingest", concurrency_limit=1)
         restore_btn.click(staff_fn["restore"], [token, trash_pick], [action_msg, results, *lists],
                           api_name="staff_restore", concurrency_id="ingest", concurrency_limit=1)
-        run_btn.click(staff_fn["evals"], [token, split], [evals_msg, metrics, plots], api_name="staff_evals",
+        run_btn.click(staff_fn["evals"], [token, split, judge], [evals_msg, metrics, plots], api_name="staff_evals",
                       concurrency_limit=1)
     return blocks
 
@@ -394,7 +396,7 @@ def make_server(services: Services) -> FastAPI:
     settings = services.settings
     api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
-    @api.get("/files/{doc_id}")
+    @api.api_route("/files/{doc_id}", methods=["GET", "HEAD"])
     def stored_file(doc_id: str) -> FileResponse:
         found = services.desk.stored_file(doc_id)
         if found is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -98,12 +99,15 @@ def _parse(stdout: str) -> dict[str, Any]:
     return {}
 
 
-def run_evals(settings: Settings, split: str = "dev", timeout: float = 1800.0) -> EvalRun:
-    """Run the eval once and collect what the Evals tab shows."""
+def run_evals(settings: Settings, split: str = "dev", answers: bool = False, reports: Path = REPORTS_DIR,
+              timeout: float = 1800.0) -> EvalRun:
+    """Run the eval once (retrieval only unless `answers`) and collect what the Evals tab shows."""
     if split not in SPLITS:
         return EvalRun(False, f"Unknown split '{split}' (use dev, test or all).")
     started = time.time()
-    cmd = [sys.executable, "-m", "evals", "run", "--split", split, "--json"]
+    cmd = [sys.executable, "-m", "evals", "run", "--split", split, "--json", "--quiet", "--reports", str(reports)]
+    if not answers:
+        cmd.append("--retrieval-only")
     try:
         done = subprocess.run(cmd, cwd=PROJECT_DIR, env=settings_env(settings), capture_output=True, text=True,
                               timeout=timeout, check=False)
@@ -113,9 +117,19 @@ def run_evals(settings: Settings, split: str = "dev", timeout: float = 1800.0) -
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         return EvalRun(False, f"The eval failed: {tail[0][:300]}")
     data = _parse(done.stdout)
-    report = data.get("report") or data.get("report_dir")
-    folder = Path(report) if report and Path(str(report)).is_dir() else newest_report(started)
+    named = re.search(r"^Report: (.+)$", done.stderr or "", re.M)
+    folder = Path(named.group(1).strip()).parent if named else newest_report(started, reports)
+    if folder is not None and not folder.is_dir():
+        folder = None
+    full = folder / "results.json" if folder is not None else None
+    if full is not None and full.is_file():  # the report's results hold retrieval for every mode
+        try:
+            data = {**data, **json.loads(full.read_text(encoding="utf-8"))}
+        except ValueError:
+            pass
     rows = metric_rows(data)
     seconds = time.time() - started
     where = f" Report: {folder.relative_to(PROJECT_DIR) if folder.is_relative_to(PROJECT_DIR) else folder}." if folder else ""
-    return EvalRun(True, f"Eval of the {split} cases finished in {seconds:.0f} s.{where}", rows, _images(folder), folder)
+    what = "Retrieval and answer eval" if answers else "Retrieval eval"
+    return EvalRun(True, f"{what} of the {split} cases finished in {seconds:.0f} s.{where}", rows, _images(folder),
+                   folder)

@@ -6,15 +6,17 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import shutil
 import sqlite3
 import urllib.error
 import urllib.request
 import uuid
 from html import unescape
+from pathlib import Path
 
 import httpx
 import pytest
-from apphelpers import STAFF_PASSWORD, STAFF_USER, load_pdfs  # type: ignore[import-not-found]
+from apphelpers import ROOT, STAFF_PASSWORD, STAFF_USER, load_pdfs  # type: ignore[import-not-found]
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
@@ -217,3 +219,20 @@ def test_no_gradio_file_listing_or_api_docs_leak(running_app):
             assert r.status != 200
     except urllib.error.HTTPError as e:
         assert e.code == 404
+
+
+def test_staff_runs_the_retrieval_eval_and_sees_metrics_and_plots(running_app):
+    staff = client(running_app)
+    staff.predict(STAFF_USER, STAFF_PASSWORD, api_name="/staff_sign_in")
+    message, metrics, plots = staff.predict("dev", False, api_name="/staff_evals")
+    assert "Retrieval eval of the dev cases finished" in message, message
+    table = {row[0]: row[1] for row in metrics["data"]}
+    assert 0.5 <= table["retrieval (hybrid) hit@5"] <= 1.0 and "cases" in table
+    assert len(plots) >= 2  # the PNGs the eval wrote in its report folder
+    report = re.search(r"Report: (\S+?)\.?$", message)
+    assert report
+    folder = ROOT / report.group(1) if not report.group(1).startswith("/") else Path(report.group(1))
+    assert (folder / "report.md").is_file()
+    shutil.rmtree(folder)  # evals/reports/ is the team's; leave no test runs in it
+    audit = (running_app.data_dir / "audit.log").read_text()
+    assert '"what": "run evals", "outcome": "ok"' in audit
