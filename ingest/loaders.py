@@ -77,6 +77,9 @@ def _is_html_page(data: bytes) -> bool:
     return low.startswith(("<!doctype html", "<html", "<?xml")) and "<html" in low
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than tab, newlines, form feed
+
+
 def decode_text(data: bytes, name: str, partial: bool = False) -> str:
     """Decode UTF-8 / UTF-16 (by BOM or shape) or Windows-1252; refuse what is really binary.
     `partial`: `data` is a prefix, so a character cut at the end is not an error."""
@@ -100,7 +103,7 @@ def decode_text(data: bytes, name: str, partial: bool = False) -> str:
                     text = data.decode("cp1252", errors="replace")
     except UnicodeDecodeError:
         raise BadDocument(name, "is not readable text (its UTF-16 encoding is broken)") from None
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
+    controls = len(_CONTROLS.findall(text))
     if "\x00" in text or (text and (controls + text.count("\ufffd")) / len(text) > 0.02):
         raise BadDocument(name, "is not readable text (it looks like binary data)")
     return text

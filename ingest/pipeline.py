@@ -331,19 +331,18 @@ class Ingestor:
         try:
             if not doc.doc_id or doc.doc_id.startswith(".") or any(c in doc.doc_id for c in "/\\\0"):
                 raise BadDocument(name, f"has an unusable document id '{doc.doc_id}' (it names a folder)")
+            content_hash = document_hash(doc, self.settings)
+            old = self.catalog.document(doc.doc_id)
+            if old is not None and old["content_hash"] == content_hash:  # unchanged: not even cleaned or chunked
+                report.results.append(DocResult(name, "unchanged", doc.doc_id, doc.title, old["n_chunks"]))
+                return None
             text, chunks = self._chunk(doc)
             if not chunks:
                 raise BadDocument(name, "has no text to index after cleaning")
         except BadDocument as e:
             report.results.append(DocResult(name, "failed", doc.doc_id, reason=e.reason))
             return None
-        content_hash = document_hash(doc, self.settings)
-        old = self.catalog.document(doc.doc_id)
-        status = "added" if old is None else ("unchanged" if old["content_hash"] == content_hash else "updated")
-        if status == "unchanged":
-            report.results.append(DocResult(name, status, doc.doc_id, doc.title, old["n_chunks"] if old else 0))
-            return None
-        return _Prepared(doc, text, chunks, content_hash, status)
+        return _Prepared(doc, text, chunks, content_hash, "added" if old is None else "updated")
 
     def _chunk(self, doc: LoadedDocument) -> tuple[str, list[Chunk]]:
         pages = [p.text for p in doc.pages]
@@ -378,7 +377,8 @@ class Ingestor:
                 todo[c.content_hash] = embed_text(c)
         if todo:
             embedder = self.embedder  # load the model first, so the bar measures embedding only
-            keys, texts = list(todo), list(todo.values())
+            keys = sorted(todo, key=lambda h: -len(todo[h]))  # similar lengths per slice: less padding
+            texts = [todo[h] for h in keys]
             done = [0]
 
             def tick(n: int) -> None:
@@ -408,21 +408,34 @@ class Ingestor:
         all_chunks = [c for p in group for c in p.chunks]
         vectors = self._vectors(all_chunks, progress)
         report.embedded += self._embedded - before
+        # The group's new vectors go to Chroma in one call (its per-call cost dominates small documents);
+        # each document's catalog swap in _write stays its commit point, so the crash guarantees hold.
+        seen = {cid for p in group for cid in self.catalog.chunk_ids(p.doc.doc_id)}
+        fresh = []
+        for i, c in enumerate(all_chunks):  # a document listed twice in one group repeats its ids
+            if c.chunk_id not in seen:
+                seen.add(c.chunk_id)
+                fresh.append(i)
+        if fresh:
+            self.store.upsert([all_chunks[i].chunk_id for i in fresh], vectors[fresh],
+                              [all_chunks[i].metadata() for i in fresh])
+        upserted = {all_chunks[i].chunk_id for i in fresh}
         offset = 0
         for p in group:
             n = len(p.chunks)
             vecs = vectors[offset:offset + n]
             offset += n
-            self._write(p, vecs)
+            self._write(p, vecs, upserted)
             report.chunks_written += n
             report.results.append(DocResult(p.doc.source, p.status, p.doc.doc_id, p.doc.title, n))
 
-    def _write(self, p: _Prepared, vectors: np.ndarray) -> None:
-        """Vectors first, then the catalog swap (the commit point), then stale vectors and files go."""
+    def _write(self, p: _Prepared, vectors: np.ndarray, upserted: set[str]) -> None:
+        """Vectors first (those not already `upserted` for the group), then the catalog swap (the commit
+        point), then stale vectors and files go."""
         doc = p.doc
         old_ids = set(self.catalog.chunk_ids(doc.doc_id))
         new_ids = [c.chunk_id for c in p.chunks]
-        fresh = [i for i, cid in enumerate(new_ids) if cid not in old_ids]
+        fresh = [i for i, cid in enumerate(new_ids) if cid not in old_ids and cid not in upserted]
         kept = [i for i, cid in enumerate(new_ids) if cid in old_ids]
         if fresh:
             self.store.upsert([new_ids[i] for i in fresh], vectors[fresh], [p.chunks[i].metadata() for i in fresh])
@@ -442,6 +455,7 @@ class Ingestor:
         stale = sorted(old_ids - set(new_ids))
         if stale:
             self.store.delete(stale)
+            upserted.difference_update(stale)
         self.originals.prune(doc.doc_id, file_path)
 
     def list(self) -> list[dict[str, Any]]:  # last in the class: the name shadows `list` below it
