@@ -38,5 +38,5 @@ class Index:
         if self._embedder is None:
             from ingest.embedder import shared_embedder
 
-            self._embedder = shared_embedder(self.settings.embed_batch)
+            self._embedder = shared_embedder(self.settings.embed_batch, self.settings.embed_backend)
         return self._embedder

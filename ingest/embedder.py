@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -12,7 +14,8 @@ from .tokens import model_dir
 
 DIM = 384
 _lock = threading.Lock()
-_models: dict[str, Embedder] = {}
+_models: dict[str, Any] = {}
+log = logging.getLogger(__name__)
 
 
 class Embedder:
@@ -53,10 +56,27 @@ class Embedder:
                                      show_progress_bar=False)[0]
 
 
-def shared_embedder(batch_size: int = 32) -> Embedder:
+BACKENDS = ("onnx", "torch", "onnx-int8")  # onnx: the same vectors as torch, faster (BENCHMARKS.md)
+
+
+def make_embedder(backend: str = "onnx", batch_size: int = 32) -> Any:
+    """An embedder for `backend`; ONNX falls back to torch (with a warning) if it cannot be exported."""
+    if backend not in BACKENDS:
+        raise ValueError(f"embed_backend must be one of {', '.join(BACKENDS)}, not '{backend}'")
+    if backend != "torch":
+        try:
+            from .onnx_embed import OnnxEmbedder
+
+            return OnnxEmbedder(batch_size, quantized=backend == "onnx-int8")
+        except Exception as e:  # noqa: BLE001 - export needs torch + onnx; the torch model always works
+            log.warning("ONNX embedder unavailable (%s: %s); using torch", type(e).__name__, e)
+    return Embedder(batch_size)
+
+
+def shared_embedder(batch_size: int = 32, backend: str = "torch") -> Any:
     """One model per process: loading costs time and memory, so every component shares it."""
     with _lock:
-        key = str(batch_size)
+        key = f"{backend}:{batch_size}"
         if key not in _models:
-            _models[key] = Embedder(batch_size)
+            _models[key] = make_embedder(backend, batch_size)
         return _models[key]

@@ -114,7 +114,7 @@ class Ingestor:
         if self._embedder is None:
             from .embedder import shared_embedder
 
-            self._embedder = shared_embedder(self.settings.embed_batch)
+            self._embedder = shared_embedder(self.settings.embed_batch, self.settings.embed_backend)
         return self._embedder
 
     @property

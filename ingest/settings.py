@@ -34,6 +34,7 @@ class Settings:
     chunk_tokens: int = 200  # word pieces of body text per chunk (section path comes on top, < 256 in all)
     overlap_tokens: int = 32
     embed_batch: int = 32
+    embed_backend: str = "onnx"  # onnx | torch | onnx-int8: same model; onnx gives the same vectors, faster
     max_file_mb: float = 20.0
     max_pdf_pages: int = 2000
     fetch_timeout: float = 15.0
