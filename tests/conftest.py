@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from server_fixture import chroma_server  # noqa: F401  (a real Chroma server, tests/server)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
