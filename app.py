@@ -266,7 +266,7 @@ def staff_handlers(services: Services) -> dict[str, Callable[..., Any]]:
         result = run_evals(services.settings, split, bool(answers))
         staff.audit.write(user, "run evals", "ok" if result.ok else f"failed: {result.message}", split=split,
                           answers=bool(answers), report=str(result.report_dir or ""))
-        return result.message, result.rows, result.images
+        return result.message, result.rows, gr.update(value=result.images, visible=bool(result.images))
 
     return {"sign_in": sign_in, "sign_out": sign_out, "refresh": refresh, "add": add, "remove": remove,
             "reindex": reindex, "restore": restore, "evals": evals}
@@ -352,7 +352,7 @@ def build_app(services: Services) -> gr.Blocks:
                     evals_msg = gr.Markdown(elem_id="evals-message")
                     metrics = gr.Dataframe(headers=["Metric", "Value"], label="Metrics", interactive=False,
                                            elem_id="metrics", latex_delimiters=[])
-                    plots = gr.Gallery(label="Plots", columns=2, height="auto", elem_id="plots")
+                    plots = gr.Gallery(label="Plots", columns=2, height="auto", elem_id="plots", visible=False)
 
         # chat events
         ask_args: dict[str, Any] = {"fn": chat_fn["respond"], "inputs": [question, chatbot, conv],

@@ -95,7 +95,7 @@ def start_app(data_dir: Path, tmp: Path, extra_env: dict[str, str] | None = None
 def stop_app(app: RunningApp) -> None:
     app.process.terminate()
     try:
-        app.process.wait(timeout=20)
+        app.process.wait(timeout=5)
     except subprocess.TimeoutExpired:
         app.process.kill()
         app.process.wait()

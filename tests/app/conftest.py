@@ -15,3 +15,11 @@ def running_app(corpus_index, tmp_path_factory) -> Iterator[RunningApp]:
     app = start_app(copy_index(corpus_index, tmp / "data"), tmp)
     yield app
     stop_app(app)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """Keep each phase's report on the test item, so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -50,7 +50,7 @@ class Watch:
 
 
 @pytest.fixture
-def page(browser, running_app):
+def page(browser, running_app, request, output_dir):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -59,6 +59,9 @@ def page(browser, running_app):
     page.wait_for_selector("#question textarea")
     page.watch = watch  # type: ignore[attr-defined]
     yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        page.screenshot(path=str(output_dir / f"failed-{request.node.name}.png"), full_page=True)
     context.close()
     assert watch.dialogs == [], watch.dialogs
     assert watch.outside == [], watch.outside
@@ -74,9 +77,10 @@ def ask(page, question: str):  # type: ignore[no-untyped-def]
     return page.locator("[data-testid='bot']").last
 
 
-def wait_text(page, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def wait_text(page, selector: str, text: str, timeout: float = 60_000) -> None:  # type: ignore[no-untyped-def]
     """Wait until the element's visible text contains `text`."""
-    page.wait_for_function("([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)", arg=[selector, text])
+    page.wait_for_function("([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)", arg=[selector, text],
+                           timeout=timeout)
 
 
 def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -106,9 +110,17 @@ def sign_in(page, password: str = STAFF_PASSWORD) -> None:  # type: ignore[no-un
 
 
 def upload(page, *paths: Path) -> None:  # type: ignore[no-untyped-def]
-    page.locator("#upload input[type=file]").set_input_files([str(p) for p in paths])
-    for p in paths:
-        page.locator("#upload").get_by_text(p.name).first.wait_for()
+    """Choose files in the upload box (again if the box was re-rendered meanwhile), then add them."""
+    page.locator("#upload").wait_for()
+    for attempt in range(3):
+        page.locator("#upload input[type=file]").set_input_files([str(p) for p in paths])
+        try:
+            for p in paths:
+                wait_text(page, "#upload", p.name, timeout=20_000)
+            break
+        except playwright.TimeoutError:
+            if attempt == 2:
+                raise
     page.get_by_role("button", name="Add documents").click()
     page.locator("#add-message").get_by_text("Documents:").wait_for()
 
@@ -123,6 +135,7 @@ def remove(page, doc_id: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_member_asks_sees_sources_follows_a_link_and_rates(page, running_app, output_dir):
     assert page.get_by_text("Answers come only from the Socitm guidance").is_visible()
+    assert axe_violations(page) == []  # the empty chat, with its example questions
     example = page.get_by_role("button", name="What are Socitm's five missions?")
     example.click()
     page.wait_for_selector(FINAL)
@@ -194,6 +207,9 @@ def test_staff_sign_in_upload_ask_remove(page, running_app, output_dir, tmp_path
     wait_text(page, "#documents", "Heliotrope kiosks")
     assert axe_violations(page) == []
     page.screenshot(path=str(output_dir / "staff-desk.png"), full_page=True)
+    page.get_by_role("tab", name="Evals").click()
+    page.get_by_role("button", name="Run eval").wait_for()
+    assert axe_violations(page) == []
 
     page.get_by_role("tab", name="Ask").click()
     bot = ask(page, "How many solar kiosks did Heliotrope Borough install?")
