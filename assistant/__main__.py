@@ -1,0 +1,95 @@
+"""python -m assistant: ask questions of the indexed guidance from the command line.
+
+    python -m assistant ask "What does Socitm say about net zero?" "Any examples?"
+    python -m assistant ask --json QUESTION [QUESTION ...]   # one JSON object per turn per line
+    python -m assistant calibrate --cases evals/cases.jsonl --split dev
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import SocitmError
+from ingest.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m assistant", description="Ask the Socitm guidance assistant.")
+    sub = p.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="ask one or more questions (successive turns of one conversation)")
+    ask.add_argument("questions", nargs="+", metavar="QUESTION")
+    ask.add_argument("--json", action="store_true", help="one JSON object per turn per line")
+    cal = sub.add_parser("calibrate", help="sweep the decline threshold over an eval set")
+    cal.add_argument("--cases", type=Path, default=Path("evals/cases.jsonl"))
+    cal.add_argument("--split", default="dev", help="dev, test, or '' for all")
+    cal.add_argument("--out", type=Path, help="also write the per-case results as JSON lines here")
+    for q in (ask, cal):
+        q.add_argument("--data-dir", type=Path, help="index folder (default: SOCITM_DATA_DIR or ./data)")
+        q.add_argument("--chroma-url", help="use a Chroma server at this address")
+        q.add_argument("-v", "--verbose", action="store_true", help="log each question (redacted) to stderr")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
+    settings = Settings.from_env(data_dir=args.data_dir, chroma_url=args.chroma_url)
+    try:
+        from .core import Assistant
+
+        assistant = Assistant(settings)
+        if args.command == "calibrate":
+            return _calibrate(assistant, args)
+        history: list[tuple[str, Any]] = []
+        for question in args.questions:
+            answer = assistant.ask(question, history)
+            history.append((question, answer))
+            print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else _plain(answer), flush=True)
+        return 0
+    except SocitmError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _plain(answer: Any) -> str:
+    lines = [f"Q: {answer.question}", "", answer.text]
+    for notice in answer.notices:
+        lines.append(f"Note: {notice}")
+    if answer.citations:
+        lines += ["", "Sources:"]
+        for c in answer.citations:
+            ch = c.chunk
+            where = " › ".join(p for p in (ch.title, ch.section_path) if p)
+            page = f", page {ch.page}" if ch.page is not None else ""
+            lines.append(f"  [{c.n}] {where}{page} ({ch.url or ch.source})")
+    if answer.suggestions:
+        lines += ["", "Nearest topics in the guidance:"] + [f"  - {s}" for s in answer.suggestions]
+    return "\n".join(lines) + "\n"
+
+
+def _calibrate(assistant: Any, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .calibrate import evaluate, load_cases, report
+
+    cases = load_cases(args.cases, args.split)
+    if not cases:
+        print(f"error: no cases in {args.cases} for split '{args.split}'", file=sys.stderr)
+        return 2
+    results = [evaluate(assistant, c) for c in cases]
+    if args.out:
+        args.out.write_text("".join(json.dumps(asdict(r)) + "\n" for r in results), encoding="utf-8")
+    print(f"{len(results)} cases from {args.cases} (split: {args.split or 'all'})\n")
+    print(report(results, assistant.settings.decline_threshold))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

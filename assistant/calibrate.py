@@ -1,0 +1,114 @@
+"""Calibrate the decline threshold and measure follow-up condensing on an eval set (JSON lines).
+
+    python -m assistant calibrate --cases evals/cases.jsonl --split dev
+
+Each case has "question" (or "turns"), "answerable", "split" and "relevant" [{"doc", "quote"}]. For every
+case the evidence is gathered once; the threshold is then swept offline. Multi-turn cases also compare
+hit@5 of the condensed search query with the last turn searched alone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .condense import Condensed, history_turns
+from .core import Assistant, Evidence
+from .records import Answer
+from .retriever import Hit
+
+
+@dataclass
+class CaseResult:
+    id: str
+    answerable: bool
+    turns: int
+    confidence: float
+    rule: str  # a decline rule that fired regardless of the threshold ("" when none)
+    rank: int | None = None  # position of the first hit holding a relevant quote (condensed query)
+    raw_rank: int | None = None  # the same for the last turn searched alone (multi-turn cases)
+    cited: bool = False  # an extractive answer would cite a chunk holding a relevant quote
+    question: str = ""
+    signals: dict[str, Any] = field(default_factory=dict)
+
+
+def load_cases(path: Path, split: str = "") -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if not split or r.get("split") == split]
+
+
+def _rank(hits: list[Hit], relevant: list[dict[str, str]]) -> int | None:
+    for i, h in enumerate(hits):
+        if any(r["doc"] == h.chunk.doc_id and (r["quote"] in h.chunk.text or r["quote"] in h.chunk.shown)
+               for r in relevant):
+            return i
+    return None
+
+
+def evaluate(assistant: Assistant, case: dict[str, Any]) -> CaseResult:
+    turns: list[str] = case.get("turns") or [case["question"]]
+    history: list[tuple[str, Answer]] = []
+    for turn in turns[:-1]:
+        history.append((turn, assistant.ask(turn, history)))
+    last = turns[-1]
+    search, _ = assistant.search_query(last, history_turns(history))
+    ev: Evidence = assistant.gather(last, search)
+    s = ev.signals
+    rule = "names" if s.unknown_names else ("kind" if s.wanted and s.found is None else "")
+    out = CaseResult(case.get("id", ""), bool(case.get("answerable")), len(turns), s.confidence, rule,
+                     question=" / ".join(turns))
+    out.signals = {"dense": round(s.dense, 3), "sentence": round(s.sentence, 3), "coverage": round(s.coverage, 3),
+                   "unknown": s.unknown_names, "wanted": s.wanted}
+    relevant = case.get("relevant") or []
+    if relevant:
+        out.rank = _rank(ev.hits, relevant)
+        answer = assistant._extract(last, ev, [])
+        out.cited = _rank([Hit(c.chunk, c.score) for c in answer.citations], relevant) is not None
+        if len(turns) > 1:
+            raw = assistant.gather(last, Condensed(last, False))
+            out.raw_rank = _rank(raw.hits, relevant)
+    return out
+
+
+def sweep(results: list[CaseResult], thresholds: list[float]) -> list[tuple[float, float, float]]:
+    """(threshold, share of answerable answered, share of unanswerable declined) for each threshold."""
+    pos = [r for r in results if r.answerable]
+    neg = [r for r in results if not r.answerable]
+    rows = []
+    for t in thresholds:
+        answered = sum(1 for r in pos if not r.rule and r.confidence >= t) / max(len(pos), 1)
+        declined = sum(1 for r in neg if r.rule or r.confidence < t) / max(len(neg), 1)
+        rows.append((t, answered, declined))
+    return rows
+
+
+def report(results: list[CaseResult], threshold: float) -> str:
+    """A markdown summary: the sweep, retrieval and citation rates, follow-up hit@5, the misses."""
+    lines = ["| threshold | answerable answered | out-of-scope declined |", "|---|---|---|"]
+    for t, a, d in sweep(results, [round(0.30 + 0.01 * i, 2) for i in range(31)]):
+        mark = " **(setting)**" if abs(t - threshold) < 1e-9 else ""
+        lines.append(f"| {t:.2f}{mark} | {a:.1%} | {d:.1%} |")
+    pos = [r for r in results if r.answerable]
+    n = max(len(pos), 1)
+    lines += ["", f"Answerable cases: {len(pos)}; out-of-scope: {len(results) - len(pos)}.",
+              f"Relevant chunk in the top 5 hits: {sum(1 for r in pos if r.rank is not None and r.rank < 5) / n:.1%}; "
+              f"in the top {max((r.rank or 0) for r in pos) + 1 if pos else 0}+ kept hits: "
+              f"{sum(1 for r in pos if r.rank is not None) / n:.1%}; "
+              f"cited by the extractive answer: {sum(1 for r in pos if r.cited) / n:.1%}."]
+    multi = [r for r in pos if r.turns > 1]
+    if multi:
+        m = len(multi)
+        cond = sum(1 for r in multi if r.rank is not None and r.rank < 5) / m
+        raw = sum(1 for r in multi if r.raw_rank is not None and r.raw_rank < 5) / m
+        lines.append(f"Multi-turn cases: {m}; hit@5 condensed query {cond:.1%} vs last turn alone {raw:.1%}.")
+    misses = [r for r in results if (r.answerable and (r.rule or r.confidence < threshold))
+              or (not r.answerable and not r.rule and r.confidence >= threshold)]
+    if misses:
+        lines += ["", "Wrong decisions at the setting:", ""]
+        for r in misses:
+            what = "declined" if r.answerable else "answered"
+            lines.append(f"- {r.id} {what} (confidence {r.confidence:.3f}{', rule ' + r.rule if r.rule else ''}): "
+                         f"{r.question}")
+    return "\n".join(lines)
