@@ -53,8 +53,12 @@ class VectorStore:
 
     def __init__(self, data_dir: Path, url: str = "", collection: str = "socitm", hnsw: dict[str, Any] | None = None):
         self.client = make_client(data_dir, url)
+        wanted = dict(hnsw or HNSW)
         self.collection = self.client.get_or_create_collection(
-            collection, embedding_function=None, configuration={"hnsw": dict(hnsw or HNSW)})
+            collection, embedding_function=None, configuration={"hnsw": wanted})
+        have = (self.collection.configuration or {}).get("hnsw") or {}
+        if have and have.get("ef_search") != wanted["ef_search"]:  # an older index follows the search depth setting
+            self.collection.modify(configuration={"hnsw": {"ef_search": wanted["ef_search"]}})
 
     def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]], batch: int = 2000) -> None:
         for i in range(0, len(ids), batch):

@@ -124,3 +124,11 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(IndexUnavailable, match="cannot be reached"):
         VectorStore(tmp_path, url)
+
+
+def test_server_collection_follows_the_search_depth_setting(settings):
+    from ingest.store import HNSW
+
+    VectorStore(settings.data_dir, settings.chroma_url, settings.collection, hnsw={**HNSW, "ef_search": 40})
+    hnsw = VectorStore(settings.data_dir, settings.chroma_url, settings.collection).collection.configuration["hnsw"]
+    assert hnsw["ef_search"] == HNSW["ef_search"]
