@@ -87,15 +87,15 @@ def sweep(results: list[CaseResult], thresholds: list[float]) -> list[tuple[floa
 def report(results: list[CaseResult], threshold: float) -> str:
     """A markdown summary: the sweep, retrieval and citation rates, follow-up hit@5, the misses."""
     lines = ["| threshold | answerable answered | out-of-scope declined |", "|---|---|---|"]
-    for t, a, d in sweep(results, [round(0.30 + 0.01 * i, 2) for i in range(31)]):
+    steps = sorted({round(0.20 + 0.02 * i, 2) for i in range(21)} | {round(threshold, 2)})
+    for t, a, d in sweep(results, steps):
         mark = " **(setting)**" if abs(t - threshold) < 1e-9 else ""
         lines.append(f"| {t:.2f}{mark} | {a:.1%} | {d:.1%} |")
     pos = [r for r in results if r.answerable]
     n = max(len(pos), 1)
     lines += ["", f"Answerable cases: {len(pos)}; out-of-scope: {len(results) - len(pos)}.",
               f"Relevant chunk in the top 5 hits: {sum(1 for r in pos if r.rank is not None and r.rank < 5) / n:.1%}; "
-              f"in the top {max((r.rank or 0) for r in pos) + 1 if pos else 0}+ kept hits: "
-              f"{sum(1 for r in pos if r.rank is not None) / n:.1%}; "
+              f"among all kept hits (top_k): {sum(1 for r in pos if r.rank is not None) / n:.1%}; "
               f"cited by the extractive answer: {sum(1 for r in pos if r.cited) / n:.1%}."]
     multi = [r for r in pos if r.turns > 1]
     if multi:

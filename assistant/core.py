@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ PREFERRED_BOOST = 0.2  # added to chunks under the headings a follow-up asks for
 FOLLOW_UP_SENTENCE_WEIGHT = 0.6  # elliptical questions match sentences weakly: lean more on retrieval
 CANDIDATES = 16  # chunks scored sentence by sentence before the best `top_k` are kept
 RECENT_ANSWERS = 512  # answers remembered by text, for histories that keep only the text
+LLM_BACKOFF = 60.0  # seconds the LLM is left alone after it failed, so members do not wait on a dead endpoint
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Assistant:
         self.scorer = SentenceScorer(self.cache)
         self._recent: OrderedDict[str, Answer] = OrderedDict()
         self._lock = threading.Lock()
+        self._llm_failed_at = -LLM_BACKOFF
 
     # public API ---------------------------------------------------------------------------------
     def ask(self, question: str, history: list[Any] | None = None) -> Answer:
@@ -105,7 +108,6 @@ class Assistant:
             recent = dict(self._recent)
         turns = history_turns(history, recent)
         notices = list(checked.notices)
-        llm_error = ""
         search, llm_error = self.search_query(checked.text, turns)
         evidence = self.gather(checked.text, search)
         reason = evidence.signals.decline_reason(self.settings.decline_threshold)
@@ -127,16 +129,19 @@ class Assistant:
 
     # steps ----------------------------------------------------------------------------------------
     def search_query(self, question: str, turns: list[Turn]) -> tuple[Condensed, str]:
-        """The self-contained query to search, and the LLM's error if it failed while rewriting."""
+        """The self-contained query to search, and why the LLM cannot be used ("" when it can)."""
+        resting = self.llm is not None and time.monotonic() - self._llm_failed_at < LLM_BACKOFF
+        why = "it failed moments ago" if resting else ""
         if not turns:
-            return Condensed(question, False), ""
-        if self.llm is None:
-            return condense(question, turns), ""
+            return Condensed(question, False), why
+        if self.llm is None or resting:
+            return condense(question, turns), why
         try:
             text = self.llm.complete(rewrite_messages(question, [(t.question, t.answer_text) for t in turns]),
                                      timeout=min(self.settings.llm_timeout, 15.0), max_tokens=80)
         except LLMUnavailable as e:
             log.warning("LLM rewrite failed: %s", e)
+            self._llm_failed_at = time.monotonic()
             return condense(question, turns), _short_reason(e)
         rewritten = " ".join(text.strip().strip('"').split("\n")[0].split())[: self.settings.max_question_chars]
         if not rewritten:
@@ -208,6 +213,7 @@ class Assistant:
                 yield piece
         except LLMUnavailable as e:
             log.warning("LLM answer failed: %s", e)
+            self._llm_failed_at = time.monotonic()
             answer = self._extract(question, ev, [*notices, FALLBACK_NOTICE.format(why=_short_reason(e))])
             yield from _pieces(("\n\n" if parts else "") + answer.text)
             return answer

@@ -43,7 +43,7 @@ class Settings:
     top_k: int = 8
     fusion: str = "convex"  # convex | rrf
     fusion_alpha: float = 0.5  # weight of the dense side in the convex combination
-    decline_threshold: float = 0.35
+    decline_threshold: float = 0.32  # calibrated in assistant/CALIBRATION.md
     max_question_chars: int = 1000
     llm_base_url: str = ""
     llm_model: str = ""

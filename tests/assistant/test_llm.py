@@ -105,6 +105,12 @@ def test_timeout_or_server_error_falls_back_to_quoting(corpus_index, fake_llm, m
     assert answer.notices and answer.notices[-1].startswith(FALLBACK_NOTICE.split("(")[0])
     assert ("timed out" if mode == "slow" else "error") in answer.notices[-1]
     assert any("Silicon Sands" in s for c in answer.citations for s in c.sentences)
+    # Right after a failure the LLM is left alone for a while: the next member does not wait for it.
+    calls = len(fake_llm.requests)
+    started = time.monotonic()
+    again = assistant.ask("What are Community Safety Partnerships?")
+    assert time.monotonic() - started < 1.0 and len(fake_llm.requests) == calls
+    assert again.mode == "extractive" and "failed moments ago" in again.notices[-1]
 
 
 def test_follow_ups_are_rewritten_by_the_llm(corpus_index, fake_llm):
