@@ -445,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     print(f"Serving on http://{settings.host}:{settings.port}{settings.root_path}/", flush=True)
-    uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)
     return 0
 
 

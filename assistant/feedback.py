@@ -1,12 +1,12 @@
 """Member feedback on answers, kept in SQLite (data_dir/feedback.sqlite3) with personal data redacted.
 
-`python -m evals from-feedback` reads the `feedback` table, so its schema is fixed.
+`python -m evals from-feedback` reads the `feedback` table, so its schema is fixed. Questions, answers and
+comments pass through `guard.redact` (emails, phone and NI numbers) before they are written.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from .guard import redact
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY,
@@ -27,23 +29,6 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS feedback (
 )"""
 
 MAX_COMMENT = 2000
-
-_PATTERNS = [
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[email]"),
-    # UK National Insurance number: two letters, six digits, A-D (spaces allowed)
-    (re.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b",
-                re.IGNORECASE), "[NI number]"),
-    # phone numbers: +44 / 0 followed by 9-10 more digits, spaces, dots, dashes or brackets allowed
-    (re.compile(r"(?<![\w+])(?:\+\s?44\s?\(?0?\)?|\(?0)\s?\d(?:[\s.\-()]*\d){8,9}(?!\d)"), "[phone]"),
-]
-
-
-def redact(text: str) -> str:
-    """Replace email addresses, phone numbers and NI numbers with placeholders."""
-    for pattern, label in _PATTERNS:
-        text = pattern.sub(label, text)
-    return text
-
 
 class FeedbackStore:
     """Ratings (1 up, -1 down) and comments, one row per rated answer."""

@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,7 +137,7 @@ def remove(page, doc_id: str) -> None:  # type: ignore[no-untyped-def]
     page.locator("#action-message").get_by_text("Removed").wait_for()
 
 
-def test_member_asks_sees_sources_follows_a_link_and_rates(page, running_app, output_dir):
+def test_member_asks_sees_sources_follows_a_link_and_rates(page, running_app, output_dir, tmp_path):
     assert page.get_by_text("Answers come only from the Socitm guidance").is_visible()
     assert axe_violations(page) == []  # the empty chat, with its example questions
     example = page.get_by_role("button", name="What are Socitm's five missions?")
@@ -180,6 +182,11 @@ def test_member_asks_sees_sources_follows_a_link_and_rates(page, running_app, ou
         rows = db.execute("SELECT rating, comment, question, answered, chunk_ids FROM feedback").fetchall()
     assert rows and rows[-1][0] == 1 and rows[-1][1] == "Useful. Mail me: [email]"
     assert rows[-1][2] == "What are Socitm's five missions?" and rows[-1][3] == 1 and json.loads(rows[-1][4])
+    drafts = tmp_path / "drafts.jsonl"  # the evals read this table as it is
+    done = subprocess.run([sys.executable, "-m", "evals", "from-feedback", "--data-dir", str(running_app.data_dir),
+                           "--out", str(drafts), "--max-rating", "1"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "five missions" in drafts.read_text()
 
     # a follow-up keeps the conversation; a new conversation clears it
     ask(page, "Tell me more about the first one")
