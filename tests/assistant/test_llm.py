@@ -109,7 +109,7 @@ def test_timeout_or_server_error_falls_back_to_quoting(corpus_index, fake_llm, m
     calls = len(fake_llm.requests)
     started = time.monotonic()
     again = assistant.ask("What are Community Safety Partnerships?")
-    assert time.monotonic() - started < 1.0 and len(fake_llm.requests) == calls
+    assert time.monotonic() - started < 5.0 and len(fake_llm.requests) == calls  # no call, no 8 s wait
     assert again.mode == "extractive" and "failed moments ago" in again.notices[-1]
 
 
