@@ -42,7 +42,7 @@ from assistant.feedback import FeedbackStore  # noqa: E402
 from assistant.index import Index  # noqa: E402
 from assistant.records import Answer  # noqa: E402
 from assistant.staff import StaffDesk, StaffRefused  # noqa: E402
-from ingest.errors import SocitmError  # noqa: E402
+from ingest.errors import IndexUnavailable, SocitmError  # noqa: E402
 from ingest.pipeline import Ingestor, IngestReport  # noqa: E402
 
 log = logging.getLogger("socitm.app")
@@ -85,6 +85,9 @@ class Services:
 
     def assistant(self) -> Assistant:
         """The shared Assistant, made on first use (and made again later if the index was unavailable)."""
+        if not self.ingestor.catalog.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone():
+            raise IndexUnavailable(f"The library in {self.settings.data_dir} holds no documents yet. "
+                                   "Build it with: python -m ingest corpus/ (or add documents on the staff desk).")
         with self._lock:
             if self._assistant is None:
                 index = Index(self.settings, embedder=self.ingestor.embedder)
@@ -426,7 +429,7 @@ def prepare(settings: Settings, build: bool = True) -> Services:
     services = Services(settings)
     try:
         services.warm_up()
-    except SocitmError as e:
+    except SocitmError as e:  # the app still starts: members see a friendly message, staff can add documents
         print(f"Warning: {e}", file=sys.stderr, flush=True)
     return services
 
