@@ -75,7 +75,8 @@ class Assistant:
     def __init__(self, settings: Settings, index: Index | None = None):
         self.settings = settings
         self.index = index if index is not None else Index(settings)
-        self.retriever = HybridRetriever(self.index, fusion=settings.fusion, alpha=settings.fusion_alpha)
+        self.retriever = HybridRetriever(self.index, fusion=settings.fusion, alpha=settings.fusion_alpha,
+                                         heading_weight=settings.heading_weight)
         self.llm = (LLMClient(settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout)
                     if settings.llm_base_url and settings.llm_model else None)
         # Open everything now, once, so concurrent first questions do not race to load the model or the index.

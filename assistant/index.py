@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from typing import Any
 
 from ingest.catalog import Catalog
 from ingest.errors import IndexUnavailable
+from ingest.headings import HeadingIndex
 from ingest.lexical import LiveBM25
 from ingest.settings import Settings
 from ingest.store import VectorStore
@@ -18,6 +20,8 @@ class Index:
     def __init__(self, settings: Settings, embedder: Any = None):
         self.settings = settings
         self._embedder = embedder
+        self._lock = threading.Lock()
+        self._headings: tuple[int, HeadingIndex] | None = None
         if not settings.chroma_url and not settings.catalog_path.is_file():
             raise IndexUnavailable(f"No index in {settings.data_dir}. Build it with: python -m ingest corpus/")
 
@@ -32,6 +36,14 @@ class Index:
     @cached_property
     def bm25(self) -> LiveBM25:
         return LiveBM25(self.catalog)
+
+    def headings(self) -> HeadingIndex:
+        """The heading index for the catalog's current generation (rebuilt only when it moves)."""
+        gen = self.catalog.generation()
+        with self._lock:
+            if self._headings is None or self._headings[0] != gen:
+                self._headings = (gen, HeadingIndex(self.catalog, self.embedder))
+            return self._headings[1]
 
     @property
     def embedder(self) -> Any:

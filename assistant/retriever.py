@@ -53,10 +53,12 @@ def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], metho
 class HybridRetriever:
     """Question (or condensed search query) to ranked chunks."""
 
-    def __init__(self, index: Index, mode: str = "hybrid", fusion: str = "convex", alpha: float = 0.5, depth: int = 50):
+    def __init__(self, index: Index, mode: str = "hybrid", fusion: str = "convex", alpha: float = 0.5, depth: int = 50,
+                 heading_weight: float = 0.9):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not '{mode}'")
         self.index, self.mode, self.fusion, self.alpha, self.depth = index, mode, fusion, alpha, depth
+        self.heading_weight = heading_weight
 
     def ranked(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[tuple[str, float, float, float]]:
         """(chunk id, fused, dense, lexical) best first, only ids the catalog knows."""
@@ -67,9 +69,14 @@ class HybridRetriever:
         if self.mode in ("dense", "hybrid"):
             vec = self.index.embedder.encode_query(query) if vector is None else vector
             dense = [(c, s) for c, s in self.index.store.search(vec, depth) if c in known]
+            dd = dict(dense)
+            if self.heading_weight > 0:
+                dense = self._with_headings(dense, vec, known, depth)
         if self.mode in ("bm25", "hybrid"):
             lexical = self.index.bm25.current().search(query, depth)
-        dd, ll = dict(dense), dict(lexical)
+        if self.mode == "bm25":
+            dd = {}
+        ll = dict(lexical)
         if self.mode == "dense":
             fused = dense
         elif self.mode == "bm25":
@@ -77,6 +84,16 @@ class HybridRetriever:
         else:
             fused = fuse(dense, lexical, self.fusion, self.alpha)
         return [(cid, s, dd.get(cid, 0.0), ll.get(cid, 0.0)) for cid, s in fused[:k]]
+
+    def _with_headings(self, dense: list[tuple[str, float]], vec: np.ndarray, known: frozenset[str],
+                       depth: int) -> list[tuple[str, float]]:
+        """A chunk's dense score is the better of its own cosine and its heading's, discounted."""
+        scores = dict(dense)
+        for cid, sim in self.index.headings().scores(vec).items():
+            boosted = self.heading_weight * sim
+            if cid in known and boosted > scores.get(cid, -1.0):
+                scores[cid] = boosted
+        return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:depth]
 
     def retrieve(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[Hit]:
         ranked = self.ranked(query, k, vector)

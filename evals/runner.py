@@ -171,7 +171,8 @@ class Runner:
     def retriever(self, mode: str):  # type: ignore[no-untyped-def]
         from assistant.retriever import HybridRetriever
 
-        return HybridRetriever(self.index, mode, self.settings.fusion, self.settings.fusion_alpha)
+        return HybridRetriever(self.index, mode, self.settings.fusion, self.settings.fusion_alpha,
+                               heading_weight=self.settings.heading_weight)
 
     def _doc_chunks(self, doc_id: str) -> list[Any]:
         if doc_id not in self._chunks_of:

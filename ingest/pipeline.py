@@ -28,6 +28,7 @@ from .clean import clean_text, drop_repeated_lines
 from .corpus import read_sources
 from .errors import BadDocument, SocitmError
 from .fetch import fetch_url
+from .headings import heading_of
 from .lexical import term_counts
 from .loaders import SUPPORTED, LoadLimits, doc_id_for, is_url, load_path, slugify
 from .lock import IngestLock
@@ -37,6 +38,7 @@ from .settings import Settings
 from .store import VectorStore, set_aside_embedded
 from .structure import parse_blocks
 
+TERMS_VERSION = "2"  # bump when keyword_terms changes: documents are re-indexed (vectors come from the cache)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 EMBED_SLICE = 32  # vectors are cached in the catalog after each slice
 
@@ -450,7 +452,7 @@ class Ingestor:
         raw = doc.raw or "\n\n".join(p.text for p in doc.pages).encode()  # documents made in memory: their text
         file_path = self.originals.keep(doc.doc_id, _file_name(doc), raw, _meta_of(row, full=True))
         row["file_path"] = str(file_path)
-        terms = [term_counts(embed_text(c)) for c in p.chunks]
+        terms = [keyword_terms(c) for c in p.chunks]
         self.catalog.replace_document(row, p.text, p.chunks, terms)
         stale = sorted(old_ids - set(new_ids))
         if stale:
@@ -463,12 +465,18 @@ class Ingestor:
         return self.catalog.documents()
 
 
+def keyword_terms(chunk: Chunk) -> dict[str, int]:
+    """BM25 terms: what the model embeds, plus the innermost heading once more, so a question naming a
+    section finds it (measured on the eval set: evals/RESULTS.md)."""
+    return term_counts(embed_text(chunk) + "\n" + heading_of(chunk))
+
+
 def document_hash(doc: LoadedDocument, settings: Settings) -> str:
     """What decides 'unchanged': the original bytes (or, for documents made in memory, their text), the
     editorial metadata and the chunking settings. Not the path it was read from: `corpus/` and
     `/abs/corpus` are the same documents."""
     body = doc.raw or "\f".join(p.text for p in doc.pages).encode()
-    extra = json.dumps([doc.title, doc.publisher, doc.category, doc.url, CHUNKER_VERSION,
+    extra = json.dumps([doc.title, doc.publisher, doc.category, doc.url, CHUNKER_VERSION, TERMS_VERSION,
                         settings.chunk_tokens, settings.overlap_tokens])
     return hashlib.sha256(body + extra.encode()).hexdigest()
 

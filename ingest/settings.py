@@ -42,6 +42,7 @@ class Settings:
     # assistant
     top_k: int = 8
     fusion: str = "convex"  # convex | rrf
+    heading_weight: float = 0.9  # a chunk's dense score may come from its heading's cosine, times this
     fusion_alpha: float = 0.5  # weight of the dense side in the convex combination
     decline_threshold: float = 0.32  # calibrated in assistant/CALIBRATION.md
     max_question_chars: int = 1000
