@@ -410,17 +410,18 @@ class Ingestor:
         all_chunks = [c for p in group for c in p.chunks]
         vectors = self._vectors(all_chunks, progress)
         report.embedded += self._embedded - before
-        # The group's new vectors go to Chroma in one call (its per-call cost dominates small documents);
-        # each document's catalog swap in _write stays its commit point, so the crash guarantees hold.
-        seen = {cid for p in group for cid in self.catalog.chunk_ids(p.doc.doc_id)}
-        fresh = []
-        for i, c in enumerate(all_chunks):  # a document listed twice in one group repeats its ids
-            if c.chunk_id not in seen:
-                seen.add(c.chunk_id)
-                fresh.append(i)
+        # The group's new vectors and changed metadata go to Chroma in one call each (the per-call cost,
+        # ~20 ms, dominates small documents); each document's catalog swap in _write stays its commit
+        # point, so the crash guarantees hold.
+        old_ids = {cid for p in group for cid in self.catalog.chunk_ids(p.doc.doc_id)}
+        last = {c.chunk_id: i for i, c in enumerate(all_chunks)}  # a document listed twice: its last version
+        fresh = [i for cid, i in last.items() if cid not in old_ids]
+        kept = [i for cid, i in last.items() if cid in old_ids]
         if fresh:
             self.store.upsert([all_chunks[i].chunk_id for i in fresh], vectors[fresh],
                               [all_chunks[i].metadata() for i in fresh])
+        if kept:  # same text, but offsets, ordinal, page or publisher may have moved
+            self.store.update_metadata([all_chunks[i].chunk_id for i in kept], [all_chunks[i].metadata() for i in kept])
         upserted = {all_chunks[i].chunk_id for i in fresh}
         offset = 0
         for p in group:
@@ -432,17 +433,14 @@ class Ingestor:
             report.results.append(DocResult(p.doc.source, p.status, p.doc.doc_id, p.doc.title, n))
 
     def _write(self, p: _Prepared, vectors: np.ndarray, upserted: set[str]) -> None:
-        """Vectors first (those not already `upserted` for the group), then the catalog swap (the commit
+        """Vectors first (those not already `upserted` with the group), then the catalog swap (the commit
         point), then stale vectors and files go."""
         doc = p.doc
         old_ids = set(self.catalog.chunk_ids(doc.doc_id))
         new_ids = [c.chunk_id for c in p.chunks]
         fresh = [i for i, cid in enumerate(new_ids) if cid not in old_ids and cid not in upserted]
-        kept = [i for i, cid in enumerate(new_ids) if cid in old_ids]
-        if fresh:
+        if fresh:  # only a document listed twice in one group gets here
             self.store.upsert([new_ids[i] for i in fresh], vectors[fresh], [p.chunks[i].metadata() for i in fresh])
-        if kept:  # same text, but offsets, ordinal, page or publisher may have moved
-            self.store.update_metadata([new_ids[i] for i in kept], [p.chunks[i].metadata() for i in kept])
         old = self.catalog.document(doc.doc_id)
         stamp = now()
         row = {"doc_id": doc.doc_id, "title": doc.title, "publisher": doc.publisher, "kind": doc.kind,
