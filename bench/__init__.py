@@ -1,0 +1,1 @@
+"""Benchmarks of ingest, embedding, retrieval and the app: `python -m bench` writes BENCHMARKS.md."""
