@@ -91,10 +91,10 @@ class VectorStore:
         return int(self.collection.count())
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """Top-k (chunk id, cosine similarity)."""
-        n = self.count()
-        if n == 0:
+        """Top-k (chunk id, cosine similarity); fewer when the collection holds fewer (Chroma 1.x returns what
+        it has, so no count() first: that was one more round trip per search to a server)."""
+        if k < 1:
             return []
-        res = self.collection.query(query_embeddings=np.asarray([vector], dtype=np.float32), n_results=min(k, n),
+        res = self.collection.query(query_embeddings=np.asarray([vector], dtype=np.float32), n_results=k,
                                     include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]

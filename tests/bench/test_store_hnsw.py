@@ -23,3 +23,12 @@ def test_an_older_index_follows_a_changed_search_depth(tmp_path):
     assert hnsw["ef_search"] == HNSW["ef_search"]
     assert hnsw["ef_construction"] == HNSW["ef_construction"] and hnsw["max_neighbors"] == HNSW["max_neighbors"]
     assert reopened.search(vectors[2], 1)[0][0] == "c2"
+
+
+def test_search_returns_what_there_is(tmp_path):
+    store = VectorStore(tmp_path)
+    assert store.search(np.ones(384, dtype=np.float32), 10) == []
+    store.upsert(["a", "b"], np.eye(2, 384, dtype=np.float32), [{"doc_id": "d"}] * 2)
+    hits = store.search(np.eye(1, 384, dtype=np.float32)[0], 10)
+    assert [cid for cid, _ in hits] == ["a", "b"] and hits[0][1] > 0.99
+    assert store.search(np.ones(384, dtype=np.float32), 0) == []

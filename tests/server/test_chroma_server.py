@@ -132,3 +132,12 @@ def test_server_collection_follows_the_search_depth_setting(settings):
     VectorStore(settings.data_dir, settings.chroma_url, settings.collection, hnsw={**HNSW, "ef_search": 40})
     hnsw = VectorStore(settings.data_dir, settings.chroma_url, settings.collection).collection.configuration["hnsw"]
     assert hnsw["ef_search"] == HNSW["ef_search"]
+
+
+def test_server_search_returns_what_there_is(settings):
+    import numpy as np
+
+    store = VectorStore(settings.data_dir, settings.chroma_url, settings.collection)
+    assert store.search(np.ones(384, dtype=np.float32), 10) == []
+    store.upsert(["a", "b"], np.eye(2, 384, dtype=np.float32), [{"doc_id": "d"}] * 2)
+    assert [cid for cid, _ in store.search(np.eye(1, 384, dtype=np.float32)[0], 10)] == ["a", "b"]
