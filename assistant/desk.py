@@ -6,6 +6,7 @@ file name cleaned of folders, control and format characters, so what staff see i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -85,6 +86,7 @@ class Desk:
         root.mkdir(parents=True, exist_ok=True)
         staged = Staged(Path(tempfile.mkdtemp(prefix="upload-", dir=root)))
         taken: set[str] = set()
+        seen: set[tuple[str, str]] = set()  # (name, content hash): the same file chosen twice is one upload
         for path, original in uploads:
             shown = clean_filename(original or Path(path).name)
             try:
@@ -106,6 +108,10 @@ class Desk:
                     "is not a supported document: its content is not PDF, HTML, Markdown, text or Word (.docx)")))
                 continue
             name = Path(shown).stem + suffix_for(kind, shown)
+            fingerprint = (name.lower(), hashlib.sha256(data).hexdigest())
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
             base, n = name, 2
             while name.lower() in taken:
                 name = f"{Path(base).stem}-{n}{Path(base).suffix}"

@@ -132,7 +132,7 @@ def upload(page, *paths: Path) -> None:  # type: ignore[no-untyped-def]
 def remove(page, doc_id: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("tab", name="Staff desk").click()
     page.locator("#doc-pick input").click()
-    page.get_by_role("option", name=re.compile(re.escape(doc_id))).click()
+    page.get_by_role("option", name=re.compile(re.escape(f"({doc_id})") + "$")).click()
     page.get_by_role("button", name="Remove", exact=True).click()
     page.locator("#action-message").get_by_text("Removed").wait_for()
 

@@ -83,3 +83,12 @@ def test_add_remove_restore_reindex_and_serve(desk, tmp_path):
     assert desk.stored_file("quarterly-notes") is not None
     with pytest.raises(SocitmError):
         desk.restore("never-existed")
+
+
+def test_the_same_file_chosen_twice_is_one_upload(tmp_path):
+    desk = Desk(Settings(data_dir=tmp_path / "data"), None)  # type: ignore[arg-type]
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("# Notes\n\nThe same text.", encoding="utf-8")
+    b.write_text("# Notes\n\nOther text.", encoding="utf-8")
+    staged = desk.stage([(a, "notes.md"), (a, "notes.md"), (b, "notes.md")])
+    assert sorted(staged.names.values()) == ["notes-2.md", "notes.md"]  # a repeat is dropped, a namesake kept
