@@ -2,9 +2,9 @@
 
 Sections: ingest (throughput vs raw encode and llama-index), reingest (unchanged corpus), embed (torch
 vs ONNX vs ONNX int8), query (latency, memory, recall by index size), hnsw (graph settings on a hard
-index), load (the app under 20 users).
+index), server (embedded Chroma vs a Chroma server), load (the app under 20 users).
 Expensive inputs (real vectors, the 5,000-document and synthetic indexes, the ONNX export) are cached
-under .cache/; a full run from a warm cache takes about 15 minutes on 2 cores.
+under .cache/; a full run from a warm cache takes about 12 minutes on 2 cores (the first, about 30).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .common import ROOT, log, offline, save
 
-SECTIONS = ("ingest", "reingest", "embed", "query", "hnsw", "load")
+SECTIONS = ("ingest", "reingest", "embed", "query", "hnsw", "server", "load")
 
 
 def _ints(text: str) -> list[int]:
@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-llama", action="store_true", help="ingest: skip the plain llama-index pipeline")
     p.add_argument("--no-torch", action="store_true", help="ingest: skip the project run with the torch backend")
     p.add_argument("--reingest-docs", type=int, help="reingest: documents (default 5000; quick 1000)")
-    p.add_argument("--sizes", type=_ints, help="query: index sizes, e.g. 1000,10000,100000 (quick: 1000,10000)")
+    p.add_argument("--sizes", type=_ints, help="query: index sizes, e.g. 1000,10000,100000 (quick: 1000,10000); "
+                   "server: the first one (default 10000; quick 1000)")
     p.add_argument("--queries", type=int, help="query/embed: timed queries per measurement (default 200; quick 50)")
     p.add_argument("--answers", type=int, help="query: timed full answers per size (default 50; quick 10)")
     p.add_argument("--ef-sweep", type=_ints, help="query: ef_search values to try at the largest size "
@@ -102,6 +103,11 @@ def _run(section: str, args: argparse.Namespace, q: bool) -> dict:  # type: igno
 
         efs = args.ef_sweep or [100, 200, 400]
         return run_hnsw(10000 if q else 100000, 100 if q else 500, [(200, 32), (400, 64)], efs, args.queries or 150)
+    if section == "server":
+        from .server_bench import run_server
+
+        return run_server((args.sizes or [1000 if q else 10000])[0], args.base_docs or (100 if q else 5000), args.queries or 100,
+                          args.answers if args.answers is not None else 20)
     from .load import run
 
     return run(args.url, args.users or (5 if q else 20), args.seconds or (15 if q else 60), 2000)

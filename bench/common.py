@@ -111,10 +111,11 @@ def load_results() -> dict[str, dict[str, Any]]:
 
 
 def run_json(module: str, args: list[str], timeout: float) -> dict[str, Any]:
-    """Run `python -m module args` in a fresh process (own memory, own settings) and read its JSON line."""
+    """Run `python -m module args` (or, with module "-c", `python -c args[0]`) in a fresh process (own
+    memory, own settings) and read the last JSON line it prints."""
     env = {**os.environ, **OFFLINE_ENV}
-    proc = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=ROOT, env=env)
+    command = [sys.executable, "-c", *args] if module == "-c" else [sys.executable, "-m", module, *args]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"{module} {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .common import CACHE, ROOT, log, stats
+from .common import CACHE, ROOT, log, run_json, stats
 from .data import scifact_docs, scifact_queries
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -18,6 +18,15 @@ def make(backend: str, batch: int) -> Any:
     from ingest.embedder import make_embedder
 
     return make_embedder(backend, batch)
+
+
+def cold_load(backend: str, batch: int) -> float:
+    """Seconds for a new process to import, load the model and embed its first question (what an app or
+    CLI start pays), interpreter start excluded."""
+    code = ("import time; t = time.perf_counter(); from ingest.embedder import make_embedder; "
+            f"make_embedder({backend!r}, {batch}).encode_query('first question'); "
+            "print('{\"seconds\": %f}' % (time.perf_counter() - t))")
+    return float(run_json("-c", [code], timeout=600)["seconds"])
 
 
 def passages(n: int, chars: int = 1100) -> list[str]:
@@ -46,13 +55,10 @@ def _export_costs() -> dict[str, Any]:
 def run_embed(n_queries: int = 200, n_passages: int = 192, rounds: int = 2, batch: int = 32,
               with_evals: bool = True) -> dict[str, Any]:
     exports = _export_costs()
-    models: dict[str, Any] = {}
-    load_s: dict[str, float] = {}
-    for b in BACKENDS:
-        t0 = time.perf_counter()
-        models[b] = make(b, batch)
-        models[b].encode_query("warm up")
-        load_s[b] = time.perf_counter() - t0
+    load_s = {b: cold_load(b, batch) for b in BACKENDS}
+    models: dict[str, Any] = {b: make(b, batch) for b in BACKENDS}
+    for model in models.values():
+        model.encode_query("warm up")
     queries = scifact_queries(n_queries)
     log(f"embedding backends: {n_queries} queries, interleaved")
     q_times: dict[str, list[float]] = {b: [] for b in BACKENDS}

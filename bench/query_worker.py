@@ -36,13 +36,13 @@ def set_ef_search(data_dir: Path, ef: int) -> dict[str, Any]:
     return {"hnsw": VectorStore(data_dir).collection.configuration.get("hnsw")}
 
 
-def measure(data_dir: Path, n_queries: int, n_answers: int, backend: str) -> dict[str, Any]:
+def measure(data_dir: Path, n_queries: int, n_answers: int, backend: str, chroma_url: str = "") -> dict[str, Any]:
     from assistant.index import Index
     from assistant.retriever import HybridRetriever
     from ingest.lexical import BM25Index
     from ingest.settings import Settings
 
-    settings = Settings(data_dir=data_dir)
+    settings = Settings(data_dir=data_dir, chroma_url=chroma_url)
     warm, queries = _questions(n_queries, 3)
     out: dict[str, Any] = {"data_dir": str(data_dir), "backend": backend}
     t0 = time.perf_counter()
@@ -124,13 +124,14 @@ def main() -> None:
     p.add_argument("--backend", default="onnx", choices=["onnx", "torch", "onnx-int8"])
     p.add_argument("--ef-search", type=int, help="search depth to measure with (set it first with --set-ef-search)")
     p.add_argument("--set-ef-search", type=int, help="only store this search depth in the collection")
+    p.add_argument("--chroma-url", default="", help="vectors from this Chroma server (catalog from DATA_DIR)")
     args = p.parse_args()
     offline()
     if args.set_ef_search:
         print(json.dumps(set_ef_search(args.data_dir, args.set_ef_search)))
         return
     use_ef_search(args.ef_search)
-    print(json.dumps(measure(args.data_dir, args.queries, args.answers, args.backend), default=float))
+    print(json.dumps(measure(args.data_dir, args.queries, args.answers, args.backend, args.chroma_url), default=float))
 
 
 if __name__ == "__main__":

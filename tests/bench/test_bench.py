@@ -40,9 +40,9 @@ def test_unknown_section_is_a_usage_error():
 
 @pytest.mark.slow
 @needs_scifact
-def test_reingest_and_query_sections_at_toy_sizes(tmp_path):
-    results = run_bench(tmp_path, "reingest", "query", "--base-docs", "12", "--reingest-docs", "12", "--sizes", "60,200",
-                        "--queries", "6", "--answers", "2", "--ef-sweep", "40")
+def test_reingest_query_and_server_sections_at_toy_sizes(tmp_path):
+    results = run_bench(tmp_path, "reingest", "query", "server", "--base-docs", "12", "--reingest-docs", "12",
+                        "--sizes", "60,200", "--queries", "6", "--answers", "2", "--ef-sweep", "40")
     re = results["reingest"]["data"]
     assert re["counts"]["unchanged"] == 12 and re["counts"]["added"] == 0
     q = results["query"]["data"]
@@ -52,9 +52,13 @@ def test_reingest_and_query_sections_at_toy_sizes(tmp_path):
         assert 0.0 <= r["recall_at_10"]["mean"] <= 1.0 and r["peak_rss_mb"] > 100
         assert r["answer"]["n"] == 2 and r["answer_cached_sentences"]["n"] == 2
     assert q["sizes"]["200"]["chunks"] == 200 and "40" in q["ef_sweep"]["results"]
+    server = results["server"]["data"]
+    assert server["size"] == 60 and server["server"]["recall_at_10"]["mean"] > 0.5
+    assert server["server"]["retrieve"]["n"] == 6
     report = (tmp_path / "BENCHMARKS.md").read_text()
     assert "## Re-ingest of an unchanged corpus" in report and "## Query latency" in report
-    assert "python -m bench reingest query" in report and "median" in report and "p95" in report
+    assert "## Embedded Chroma vs a Chroma server" in report
+    assert "python -m bench reingest query server" in report and "median" in report and "p95" in report
     assert (tmp_path / "docs" / "latency.png").stat().st_size > 10_000
 
 
