@@ -14,7 +14,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -138,18 +138,15 @@ class Ingestor:
         items = self._expand(sources, report)
         with IngestLock(self.settings.data_dir, self.lock_wait):
             self.reconcile(tidy=tidy)
-            group: list[_Prepared] = []
-            for n, (source, meta) in enumerate(items):
-                if progress:
-                    progress("reading", n, len(items))
-                prepared = self._prepare(source, {**meta, **(metadata or {}).get(str(source), {})}, report,
-                                         (names or {}).get(str(source)))
-                if prepared is not None:
-                    group.append(prepared)
-                if sum(len(p.chunks) for p in group) >= 2000:
-                    self._write_group(group, report, progress)
-                    group = []
-            self._write_group(group, report, progress)
+
+            def prepared() -> Iterator[_Prepared | None]:
+                for n, (source, meta) in enumerate(items):
+                    if progress:
+                        progress("reading", n, len(items))
+                    yield self._prepare(source, {**meta, **(metadata or {}).get(str(source), {})}, report,
+                                        (names or {}).get(str(source)))
+
+            self._write_in_groups(prepared(), report, progress)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -161,17 +158,14 @@ class Ingestor:
         report = IngestReport()
         with IngestLock(self.settings.data_dir, self.lock_wait):
             self.reconcile()
-            group: list[_Prepared] = []
-            for n, doc in enumerate(docs):
-                if progress:
-                    progress("reading", n, total)
-                prepared = self._prepare_loaded(doc, report, doc.source or doc.doc_id)
-                if prepared is not None:
-                    group.append(prepared)
-                if sum(len(p.chunks) for p in group) >= 2000:
-                    self._write_group(group, report, progress)
-                    group = []
-            self._write_group(group, report, progress)
+
+            def prepared() -> Iterator[_Prepared | None]:
+                for n, doc in enumerate(docs):
+                    if progress:
+                        progress("reading", n, total)
+                    yield self._prepare_loaded(doc, report, doc.source or doc.doc_id)
+
+            self._write_in_groups(prepared(), report, progress)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -402,6 +396,20 @@ class Ingestor:
         return np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, 384), dtype=np.float32)
 
     _embedded = 0
+
+    def _write_in_groups(self, prepared: Iterable[_Prepared | None], report: IngestReport,
+                         progress: Progress | None, group_chunks: int = 2000) -> None:
+        """Write prepared documents in groups of about `group_chunks` chunks (one embedding pass each)."""
+        group: list[_Prepared] = []
+        size = 0
+        for p in prepared:
+            if p is not None:
+                group.append(p)
+                size += len(p.chunks)
+            if size >= group_chunks:
+                self._write_group(group, report, progress)
+                group, size = [], 0
+        self._write_group(group, report, progress)
 
     def _write_group(self, group: list[_Prepared], report: IngestReport, progress: Progress | None) -> None:
         if not group:
