@@ -82,7 +82,7 @@ class Assistant:
         # Open everything now, once, so concurrent first questions do not race to load the model or the index.
         _ = self.index.catalog, self.index.store
         self.index.bm25.current()
-        self.cache = VectorCache(self.index.embedder)
+        self.cache = VectorCache(self.index.embedder, self.index.catalog)
         self.scorer = SentenceScorer(self.cache)
         self._recent: OrderedDict[str, Answer] = OrderedDict()
         self._lock = threading.Lock()

@@ -2,35 +2,28 @@
 
 Sentences come from `chunk.shown` (for tables, the readable rows), are scored by embedding similarity to the
 question blended with their chunk's retrieval score, and 2-4 are picked with MMR so they say different
-things. Sentence vectors are cached in memory (LRU by text hash) and encoded in one batch per question.
+things. Sentence vectors are computed at ingest time and stored in the catalog; answers look them up
+(memory first, then the catalog) and embed only what is missing, in one batch per question.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingest.catalog import Catalog, as_stored
 from ingest.records import Chunk
-from ingest.sentences import sentence_spans
+from ingest.sentences import INSTRUCTION_LIKE, split_units, text_hash
 
 from .records import Citation
 from .retriever import Hit
 
-# A table cell in the readable rows: "...; Header: text" (the chunker joins cells with "; ").
-_CELL = re.compile(r";\s+(?=[A-Z][\w\- ,&/]{0,50}: )")
-_BULLET = re.compile(r"^(?:[-*•–]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)")
-_WORD = re.compile(r"\w+")
-SHORT_WORDS = 4  # adjacent sentences shorter than this are kept together ("Child poverty. Public safety.")
-# Text that addresses an AI rather than a reader: never quoted, and never counted as support for a claim.
-INSTRUCTION_LIKE = re.compile(
-    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+)?(previous|prior|above|earlier|your)\s+"
-    r"(instructions?|prompts?|rules?|messages?)|\byou are now\b|\bsystem prompt\b|</?\s*(system|passages?|"
-    r"instructions?)\s*>|\bas an ai\b|\bnew instructions?\s*:", re.IGNORECASE)
+# split_units and INSTRUCTION_LIKE live in ingest.sentences (ingest embeds the units); re-exported here.
+__all__ = ["INSTRUCTION_LIKE", "Extract", "SentenceScorer", "Unit", "VectorCache", "compose", "pick", "rerank",
+           "split_units"]
 
 
 @dataclass
@@ -45,77 +38,43 @@ class Unit:
     vector: np.ndarray | None = field(default=None, repr=False)
 
 
-def split_units(chunk: Chunk) -> list[tuple[int, str]]:
-    """(offset, text) of the answerable sentences of a chunk; every text is a substring of chunk.shown."""
-    shown = chunk.shown
-    pieces: list[tuple[int, int]] = []
-    for s, e in sentence_spans(shown):
-        seg = shown[s:e]
-        pos = 0
-        for m in [*_CELL.finditer(seg), None]:
-            end = m.start() if m else len(seg)
-            _keep(pieces, shown, s + pos, s + end)
-            pos = m.end() if m else end
-    merged: list[tuple[int, int]] = []
-    for s, e in pieces:  # runs of very short sentences on one line read better as one unit
-        if merged and _short(shown[s:e]) and _short(shown[merged[-1][0]:merged[-1][1]], loose=True) \
-                and "\n" not in shown[merged[-1][1]:s]:
-            merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
-    out = []
-    for s, e in merged:
-        text = shown[s:e]
-        bullet = _BULLET.match(text)
-        if bullet:
-            s, text = s + bullet.end(), text[bullet.end():]
-        if "|" in text or len(_WORD.findall(text)) < 2 or text.endswith(":"):
-            continue  # table header rows, lead-ins to lists and stray fragments say nothing on their own
-        if INSTRUCTION_LIKE.search(text):
-            continue  # a prompt injection hidden in a document is not guidance
-        out.append((s, text))
-    return out
-
-
-def _keep(pieces: list[tuple[int, int]], text: str, s: int, e: int) -> None:
-    piece = text[s:e]
-    lead = len(piece) - len(piece.lstrip())
-    trail = len(piece) - len(piece.rstrip(" ;"))
-    if piece.strip(" ;"):
-        pieces.append((s + lead, e - trail))
-
-
-def _short(text: str, loose: bool = False) -> bool:
-    n = len(_WORD.findall(text))
-    return n < SHORT_WORDS or (loose and n < 8 and text.endswith("."))
-
-
 class VectorCache:
-    """Sentence vectors by text hash, least recently used dropped first; safe to share between threads."""
+    """Sentence vectors by text hash: memory (least recently used dropped first), then the catalog's stored
+    sentence vectors, then the model for what is still missing. Safe to share between threads.
 
-    def __init__(self, embedder: object, maxsize: int = 50_000):
+    Vectors made here stay in memory only (the catalog is written under the ingest lock, by ingest); they
+    are rounded to the stored precision, so an answer is the same whether its vectors were stored or not.
+    """
+
+    def __init__(self, embedder: object, catalog: Catalog | None = None, maxsize: int = 50_000):
         self.embedder = embedder
+        self.catalog = catalog
         self.maxsize = maxsize
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        keys = [text_hash(t) for t in texts]
         with self._lock:
             found = {k: self._vectors[k] for k in keys if k in self._vectors}
             for k in found:
                 self._vectors.move_to_end(k)
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        new: dict[str, np.ndarray] = {}
+        if missing and self.catalog is not None:
+            new = self.catalog.sentence_vectors(list(missing))
+            missing = {k: t for k, t in missing.items() if k not in new}
         if missing:
-            vecs = self.embedder.encode(list(missing.values()))  # type: ignore[attr-defined]
-            new = dict(zip(missing, vecs, strict=True))
+            vecs = as_stored(self.embedder.encode(list(missing.values())))  # type: ignore[attr-defined]
+            new.update(zip(missing, vecs, strict=True))
+        if new:
             found.update(new)
             with self._lock:
                 self._vectors.update(new)
                 while len(self._vectors) > self.maxsize:
                     self._vectors.popitem(last=False)
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
         return np.stack([found[k] for k in keys])
 
 

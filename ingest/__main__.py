@@ -77,6 +77,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         restored = ingestor.restore(doc_id)
         report.results += restored.results
         report.embedded += restored.embedded
+        report.sentences += restored.sentences
         report.chunks_written += restored.chunks_written
     if args.purge:
         print(f"Purged {ingestor.purge()} removed documents.", file=sys.stderr)
@@ -96,6 +97,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         more = ingestor.ingest(sources)
         report.results += more.results
         report.embedded += more.embedded
+        report.sentences += more.sentences
         report.chunks_written += more.chunks_written
         report.seconds += more.seconds
     elif not (args.rebuild or args.remove or args.restore or args.purge):

@@ -1,6 +1,12 @@
 """The catalog: a SQLite file that is the source of truth for documents, chunks, keyword terms and
-cached embeddings. A document's chunks and keyword terms change in one transaction, so the keyword
-index can never disagree with the catalog; Chroma is reconciled against it (see pipeline.py)."""
+cached embeddings. A document's chunks, keyword terms and sentence links change in one transaction, so
+the keyword index can never disagree with the catalog; Chroma is reconciled against it (see pipeline.py).
+
+Sentence vectors (what extractive answers score) are stored by text hash in float16: half the size, and
+every dev eval answer came out the same as with float32. `chunk_sentences` links each chunk to the hashes
+of its units, so the catalog knows which vectors are missing (ingest fills them) and which nothing uses
+(purge drops them).
+"""
 
 from __future__ import annotations
 
@@ -29,10 +35,15 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS embeddings (content_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS chunk_sentences (
+  chunk_id TEXT NOT NULL, text_hash TEXT NOT NULL, PRIMARY KEY (chunk_id, text_hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sentence_vectors (text_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0');
 """
 
+SENTENCE_DTYPE = np.float16
 DOC_FIELDS = ("doc_id", "title", "publisher", "kind", "category", "source", "url", "file_path",
               "content_hash", "n_chunks", "added_at", "updated_at")
 
@@ -95,9 +106,12 @@ class Catalog:
         row = self.db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else ""
 
-    def replace_document(self, doc: dict[str, Any], text: str, chunks: list[Chunk], terms: list[dict[str, int]]) -> None:
-        """Swap a document's row, chunks and keyword terms in one transaction."""
+    def replace_document(self, doc: dict[str, Any], text: str, chunks: list[Chunk], terms: list[dict[str, int]],
+                         sentences: list[list[str]] | None = None) -> None:
+        """Swap a document's row, chunks, keyword terms and sentence links (the unit hashes of each chunk,
+        see ingest.sentences.unit_hashes) in one transaction."""
         with self.tx() as db:
+            db.execute(_DELETE_LINKS, (doc["doc_id"],))
             db.execute("DELETE FROM chunks WHERE doc_id=?", (doc["doc_id"],))
             db.executemany(
                 'INSERT INTO chunks(chunk_id, doc_id, ordinal, text, display, section, page, start, "end",'
@@ -105,6 +119,9 @@ class Catalog:
                 [(c.chunk_id, c.doc_id, c.ordinal, c.text, c.display, json.dumps(list(c.section)), c.page, c.start,
                   c.end, c.content_hash, c.ingested_at, json.dumps(t, separators=(",", ":")))
                  for c, t in zip(chunks, terms, strict=True)])
+            if sentences is not None:
+                db.executemany("INSERT OR IGNORE INTO chunk_sentences(chunk_id, text_hash) VALUES (?, ?)",
+                               [(c.chunk_id, h) for c, hashes in zip(chunks, sentences, strict=True) for h in hashes])
             values = [doc.get(f) for f in DOC_FIELDS]
             db.execute(f"INSERT OR REPLACE INTO documents({', '.join(DOC_FIELDS)}, text) VALUES "
                        f"({', '.join('?' * (len(DOC_FIELDS) + 1))})", (*values, text))
@@ -113,6 +130,7 @@ class Catalog:
     def remove_document(self, doc_id: str) -> list[str]:
         with self.tx() as db:
             ids = [r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
+            db.execute(_DELETE_LINKS, (doc_id,))
             db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             db.execute("UPDATE meta SET value = value + 1 WHERE key='generation'")
@@ -165,10 +183,48 @@ class Catalog:
                            [(h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()])
 
     def prune_vectors(self) -> int:
-        """Drop cached vectors that no chunk uses any more."""
+        """Drop cached chunk vectors and sentence vectors that no chunk uses any more."""
         with self.tx() as db:
             cur = db.execute("DELETE FROM embeddings WHERE content_hash NOT IN (SELECT content_hash FROM chunks)")
-            return cur.rowcount
+            pruned = cur.rowcount
+            cur = db.execute("DELETE FROM sentence_vectors WHERE text_hash NOT IN (SELECT text_hash FROM chunk_sentences)")
+            return pruned + cur.rowcount
+
+    # sentence vectors ------------------------------------------------------------------------
+    def sentence_vectors(self, hashes: list[str]) -> dict[str, np.ndarray]:
+        """Stored sentence vectors (float32) of the hashes that have one."""
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(hashes), 500):
+            part = hashes[i:i + 500]
+            for h, blob in self.db.execute(
+                    f"SELECT text_hash, vector FROM sentence_vectors WHERE text_hash IN ({','.join('?' * len(part))})",
+                    part):
+                out[h] = np.frombuffer(blob, dtype=SENTENCE_DTYPE).astype(np.float32)
+        return out
+
+    def store_sentence_vectors(self, items: dict[str, np.ndarray]) -> None:
+        with self.tx() as db:
+            db.executemany("INSERT OR REPLACE INTO sentence_vectors(text_hash, vector) VALUES (?, ?)",
+                           [(h, np.asarray(v, dtype=SENTENCE_DTYPE).tobytes()) for h, v in items.items()])
+
+    def missing_sentence_links(self) -> list[tuple[str, str]]:
+        """(chunk id, text hash) of the units whose vector is not stored (new chunks; a run cut short)."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT chunk_id, text_hash FROM chunk_sentences WHERE text_hash NOT IN (SELECT text_hash FROM sentence_vectors)")]
+
+    def sentence_counts(self) -> tuple[int, int]:
+        """(distinct unit hashes linked to chunks, stored sentence vectors)."""
+        linked = self.db.execute("SELECT COUNT(DISTINCT text_hash) FROM chunk_sentences").fetchone()[0]
+        stored = self.db.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]
+        return int(linked), int(stored)
+
+
+def as_stored(vectors: np.ndarray) -> np.ndarray:
+    """Vectors at the precision sentence vectors are stored in (float32 again, for arithmetic)."""
+    return np.asarray(vectors, dtype=SENTENCE_DTYPE).astype(np.float32)
+
+
+_DELETE_LINKS = "DELETE FROM chunk_sentences WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id=?)"
 
 
 def set_aside_if_damaged(path: Path) -> Path | None:

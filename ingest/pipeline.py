@@ -1,4 +1,5 @@
-"""The ingest pipeline: load → clean → structure → chunk → embed → write, incremental and crash-safe.
+"""The ingest pipeline: load → clean → structure → chunk → embed → write → sentences, incremental and
+crash-safe.
 
 Write order for one document: vectors go to Chroma first (new ids; kept ids get fresh metadata) and the
 original is stored under files/<doc_id>/, then the catalog swaps the document's chunks and keyword terms
@@ -6,6 +7,9 @@ in one SQLite transaction (the commit point), then Chroma drops the ids the cata
 Vectors are cached in the catalog as they are made, so an interrupted run resumes without re-embedding.
 A crash at any point leaves at worst orphan vectors, which search ignores (it only returns ids the
 catalog knows) and the next run removes (`reconcile`, which also finishes removals cut short).
+Last, the sentences stage embeds the answerable units the catalog links to chunks but holds no vector
+for (sentence_vectors.py); a crash there leaves units without vectors, which answers embed on the fly
+and the next run fills in.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from .loaders import SUPPORTED, LoadLimits, doc_id_for, is_url, load_path, slugi
 from .lock import IngestLock
 from .originals import Originals
 from .records import Chunk, LoadedDocument
+from .sentence_vectors import embed_units, missing_units
+from .sentences import UNITS_VERSION, unit_hashes
 from .settings import Settings
 from .store import VectorStore, set_aside_embedded
 from .structure import parse_blocks
@@ -63,6 +69,7 @@ class IngestReport:
     results: list[DocResult] = field(default_factory=list)
     chunks_written: int = 0
     embedded: int = 0
+    sentences: int = 0  # new sentence vectors
     seconds: float = 0.0
 
     def count(self, status: str) -> int:
@@ -76,11 +83,11 @@ class IngestReport:
         parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged", "removed", "restored", "failed")
                  if self.count(s) or s in ("added", "updated", "unchanged", "failed")]
         return (f"Documents: {', '.join(parts)}. Chunks written: {self.chunks_written}; "
-                f"new embeddings: {self.embedded}; {self.seconds:.1f} s.")
+                f"new embeddings: {self.embedded}; new sentence vectors: {self.sentences}; {self.seconds:.1f} s.")
 
     def to_dict(self) -> dict[str, Any]:
         return {"results": [r.__dict__ for r in self.results], "chunks_written": self.chunks_written,
-                "embedded": self.embedded, "seconds": round(self.seconds, 3),
+                "embedded": self.embedded, "sentences": self.sentences, "seconds": round(self.seconds, 3),
                 "counts": {s: self.count(s) for s in ("added", "updated", "unchanged", "removed", "restored", "failed")}}
 
 
@@ -147,6 +154,7 @@ class Ingestor:
                                         (names or {}).get(str(source)))
 
             self._write_in_groups(prepared(), report, progress)
+            self._embed_sentences(report, progress)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -166,6 +174,7 @@ class Ingestor:
                     yield self._prepare_loaded(doc, report, doc.source or doc.doc_id)
 
             self._write_in_groups(prepared(), report, progress)
+            self._embed_sentences(report, progress)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -237,6 +246,7 @@ class Ingestor:
                 self.catalog.remove_document(doc_id)
             self._drop_collection()
             with self.catalog.tx() as db:
+                db.execute("DELETE FROM chunk_sentences")
                 db.execute("DELETE FROM chunks")
                 db.execute("UPDATE documents SET content_hash = ''")
                 db.execute("UPDATE meta SET value = value + 1 WHERE key='generation'")
@@ -397,6 +407,26 @@ class Ingestor:
 
     _embedded = 0
 
+    def _embed_sentences(self, report: IngestReport, progress: Progress | None) -> None:
+        """Vectors for the answerable units that have none yet (the setting can turn this off)."""
+        if not self.settings.sentence_vectors:
+            return
+        todo = missing_units(self.catalog)
+        if not todo:
+            return
+        embedder = self.embedder
+        bar = _bar(len(todo), "Sentences", "sentence")
+
+        def tick(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+            if progress:
+                progress("sentences", done, total)
+
+        try:
+            report.sentences += embed_units(self.catalog, embedder, todo, tick)
+        finally:
+            bar.close()
+
     def _write_in_groups(self, prepared: Iterable[_Prepared | None], report: IngestReport,
                          progress: Progress | None, group_chunks: int = 2000) -> None:
         """Write prepared documents in groups of about `group_chunks` chunks (one embedding pass each)."""
@@ -459,7 +489,7 @@ class Ingestor:
         file_path = self.originals.keep(doc.doc_id, _file_name(doc), raw, _meta_of(row, full=True))
         row["file_path"] = str(file_path)
         terms = [keyword_terms(c) for c in p.chunks]
-        self.catalog.replace_document(row, p.text, p.chunks, terms)
+        self.catalog.replace_document(row, p.text, p.chunks, terms, [unit_hashes(c) for c in p.chunks])
         stale = sorted(old_ids - set(new_ids))
         if stale:
             self.store.delete(stale)
@@ -482,7 +512,7 @@ def document_hash(doc: LoadedDocument, settings: Settings) -> str:
     editorial metadata and the chunking settings. Not the path it was read from: `corpus/` and
     `/abs/corpus` are the same documents."""
     body = doc.raw or "\f".join(p.text for p in doc.pages).encode()
-    extra = json.dumps([doc.title, doc.publisher, doc.category, doc.url, CHUNKER_VERSION, TERMS_VERSION,
+    extra = json.dumps([doc.title, doc.publisher, doc.category, doc.url, CHUNKER_VERSION, TERMS_VERSION, UNITS_VERSION,
                         settings.chunk_tokens, settings.overlap_tokens])
     return hashlib.sha256(body + extra.encode()).hexdigest()
 
@@ -513,8 +543,8 @@ def _title_from(doc: LoadedDocument) -> str:
     return Path(doc.source).stem.replace("-", " ").replace("_", " ").strip().capitalize() or doc.doc_id
 
 
-def _bar(total: int):  # type: ignore[no-untyped-def]
+def _bar(total: int, desc: str = "Embedding", unit: str = "chunk"):  # type: ignore[no-untyped-def]
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="Embedding", unit="chunk", file=sys.stderr, disable=total < 1,
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=total < 1,
                 dynamic_ncols=True, mininterval=0.5)

@@ -39,6 +39,7 @@ class Settings:
     max_pdf_pages: int = 2000
     fetch_timeout: float = 15.0
     allow_private_urls: bool = False  # tests serve pages on 127.0.0.1 and switch this on
+    sentence_vectors: bool = True  # embed answerable sentences at ingest (fast answers; ingest embeds more)
     # assistant
     top_k: int = 8
     fusion: str = "convex"  # convex | rrf
