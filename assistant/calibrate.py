@@ -56,7 +56,7 @@ def evaluate(assistant: Assistant, case: dict[str, Any]) -> CaseResult:
     search, _ = assistant.search_query(last, history_turns(history))
     ev: Evidence = assistant.gather(last, search)
     s = ev.signals
-    rule = "names" if s.unknown_names else ("kind" if s.wanted and s.found is None else "")
+    rule = "names" if s.unknown_names else ("kind" if s.missing else "")
     out = CaseResult(case.get("id", ""), bool(case.get("answerable")), len(turns), s.confidence, rule,
                      question=" / ".join(turns))
     out.signals = {"dense": round(s.dense, 3), "sentence": round(s.sentence, 3), "coverage": round(s.coverage, 3),

@@ -183,12 +183,21 @@ class Assistant:
         signals = dl.Signals(dense=dense, sentence=units[0].sim if units else 0.0,
                              coverage=dl.coverage(search.query, bm25, top),
                              unknown_names=dl.unknown_names(question, bm25, " ".join(top)))
-        kind, role = dl.wanted_kind(question)
-        if kind:
-            signals.wanted = kind
-            context = [h.chunk.section[-1] if h.chunk.section else h.chunk.title for h in hits]
-            asked = search.query if search.dependent else question
-            signals.found = dl.typed_evidence(units, kind, role, asked, context)
+        kinds = dl.wanted_kinds(question)
+        signals.wanted = ", ".join(k for k, _ in kinds)
+        context = [h.chunk.section[-1] if h.chunk.section else h.chunk.title for h in hits]
+        for kind, detail in kinds:
+            if kind == "list":
+                ok = dl.listed(int(detail), [h.chunk.shown for h in hits[:3]])
+            else:
+                found = dl.typed_evidence(units, kind, detail, question, context, bm25)
+                if found is None and search.dependent:  # "when did it come out?": the topic is in earlier turns
+                    found = dl.typed_evidence(units, kind, detail, search.query, context, bm25)
+                signals.found = signals.found or found
+                ok = found is not None
+            if not ok:
+                signals.missing = kind if kind != "list" else f"list of {detail}"
+                break
         return signals
 
     def _decline(self, question: str, ev: Evidence, notices: list[str]) -> Answer:

@@ -10,32 +10,63 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ingest.lexical import BM25Index, tokenize
 
 from .extractive import Unit
+from .guard import redact
 
 # confidence = DENSE * best chunk cosine + SENTENCE * best sentence cosine + COVERAGE * term coverage
 WEIGHTS = {"dense": 0.4, "sentence": 0.4, "coverage": 0.2}
 
-_MONEY_Q = re.compile(r"\b(costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?)\b|\bhow much\b.*\b(money|"
+_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|" \
+                r"thousand|million|billion|dozen|half"
+_MONEY_Q = re.compile(r"\b(costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?|budgets?|subscriptions?)\b|"
+                      r"\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       r"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|"
                       r"allocated|worth|put into)\b", re.IGNORECASE)
 _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s the (population|number)\b|\bpopulation of\b", re.IGNORECASE)
-_DATE_Q = re.compile(r"(^|[,;] *(and )?)when (is|was|will|did|does|are|were)\b|\bwhat (year|date|month|day|time)\b|"
-                     r"\bdeadlines?\b|\bwhich year\b", re.IGNORECASE)
-_ROLE_Q = re.compile(r"\bwho (is|was|are|were) (the )?(current |new |present |first |previous )?(?P<role>president|"
-                     r"chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|leader|founder|"
-                     r"secretary|minister|treasurer|manager)\b", re.IGNORECASE)
+_DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (year|date|month|day|time)\b|"
+                     r"\bdeadlines?\b|\bwhich year\b|\bsince when\b", re.IGNORECASE)
+_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b", re.IGNORECASE)
+# "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
+_AGENT_Q = re.compile(r"\bwho (?:\w+ly |now |still )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
+                      r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned)\b", re.IGNORECASE)
+_AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
+          "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
+          "chairs": "chaired|chairs|chair", "chaired": "chaired|chair", "leads": "led|leads|leader",
+          "led": "led|leader", "runs": "run|runs", "ran": "run|ran", "heads": "headed|heads|head",
+          "headed": "headed|head", "founded": "founded|founder", "funds": "funded|funds|funding from",
+          "funded": "funded|funding from", "sponsors": "sponsored|sponsors|sponsor", "sponsored": "sponsored|sponsor",
+          "signed": "signed", "manages": "managed|manages|manager", "managed": "managed|manager",
+          "owns": "owned|owns|owner", "owned": "owned|owner"}
+# "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
+_LIST_Q = re.compile(rf"\b(list|name|what are|give me|tell me|set out|spell out) (all |every |each )?(of )?"
+                     rf"(the |its |their |your )?(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
+# A request for instructions: the guidance sets out approaches and examples, not procedures.
+_HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\bwalk me through\b|\binstructions (for|on|to)\b|"
+                      r"\bhow (do|can|should|would) (i|we)\b", re.IGNORECASE)
+_CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
+                        r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)
+_ROLE_Q = re.compile(r"\bwho (is|was|are|were) (\w+['’]s |the )?(current |new |present |first |previous |next )?"
+                     r"(?P<role>president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|"
+                     r"leader|founder|secretary|minister|treasurer|manager)\b", re.IGNORECASE)
 
-_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|" \
-                r"thousand|million|billion|dozen|half"
+_CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
+                      r"\bhttps?://|\bwww\.")
 _MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(k|m|bn|million|billion|pounds?|pence|p)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
-_COUNT = re.compile(rf"\b(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)
+_COUNT = re.compile(rf"(?<![\w-])(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)  # not "Covid-19"
+_PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|quarter)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b(1[89]|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
                    r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
                    r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(last|next) (week|month|year)\b", re.IGNORECASE)
+_ITEM = re.compile(r"^\s*(?:[-*•–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+\S|^[^|\n]*\|[^\n]*\S", re.MULTILINE)
+_NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+# Proper nouns of English (places, peoples, bodies, first names) from the SCOWL British English word list, lowercased:
+# a question typed in lower case ("what is wales doing?") names them without a capital letter.
+NAMES = frozenset((Path(__file__).with_name("names.txt")).read_text(encoding="utf-8").split())
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*")
 
 
@@ -45,8 +76,9 @@ class Signals:
     sentence: float = 0.0  # best cosine between the question and a candidate sentence
     coverage: float = 0.0  # IDF-weighted share of question terms found in the top chunks
     unknown_names: list[str] = field(default_factory=list)  # names the guidance never mentions
-    wanted: str = ""  # money | count | date | role: the kind of fact the question asks for
-    found: Unit | None = None  # the best sentence holding that kind of fact, if any
+    wanted: str = ""  # the kinds of fact the question asks for (money, count, date, role, ...), comma-joined
+    found: Unit | None = None  # the best sentence holding the first of them, if any
+    missing: str = ""  # a kind of fact asked for that no retrieved passage gives
 
     @property
     def confidence(self) -> float:
@@ -57,50 +89,84 @@ class Signals:
         """Why the question should be declined, or "" when it can be answered."""
         if self.unknown_names:
             return f"names not in the guidance: {', '.join(self.unknown_names)}"
-        if self.wanted and self.found is None:
-            return f"asks for a {self.wanted} that no passage gives"
+        if self.missing:
+            return f"asks for a {self.missing} that no passage gives"
         if self.confidence < threshold:
             return f"confidence {self.confidence:.3f} below {threshold:.3f}"
         return ""
 
 
-def wanted_kind(question: str) -> tuple[str, str]:
-    """(kind, role word) of fact a question asks for: money, count, date, role or ("", "")."""
-    m = _ROLE_Q.search(question)
-    if m:
-        return "role", m.group("role").lower()
+def wanted_kinds(question: str) -> list[tuple[str, str]]:
+    """Every kind of fact a question asks for, as (kind, detail): role, agent, money, percent, count, date, list.
+
+    "When was the LCIOC set up and who chairs it?" asks for two: a date and an agent.
+    """
+    out: list[tuple[str, str]] = []
+    if m := _ROLE_Q.search(question):
+        out.append(("role", m.group("role").lower()))
+    if m := _AGENT_Q.search(question):
+        out.append(("agent", m.group("verb").lower()))
     if _MONEY_Q.search(question):
-        return "money", ""
-    if _COUNT_Q.search(question):
-        return "count", ""
+        out.append(("money", ""))
+    if _PERCENT_Q.search(question):
+        out.append(("percent", ""))
+    if m := _LIST_Q.search(question):
+        n = m.group("n").lower()
+        size = int(n) if n.isdigit() else _NUMBERS.get(n, 0)
+        if size >= 3:
+            out.append(("list", str(size)))
+    elif _COUNT_Q.search(question):
+        out.append(("count", ""))
     if _DATE_Q.search(question):
-        return "date", ""
-    return "", ""
+        out.append(("date", ""))
+    if _CONTACT_Q.search(question):
+        out.append(("contact", ""))
+    if _HOWTO_Q.search(question):
+        out.append(("howto", ""))
+    return out
 
 
-def holds(text: str, kind: str, role: str = "") -> bool:
-    """Does a sentence hold the kind of fact asked for?"""
+def wanted_kind(question: str) -> tuple[str, str]:
+    """The first kind of fact a question asks for, or ("", "")."""
+    kinds = wanted_kinds(question)
+    return kinds[0] if kinds else ("", "")
+
+
+def holds(text: str, kind: str, detail: str = "") -> bool:
+    """Does a sentence (for "list", a passage) hold the kind of fact asked for?"""
     if kind == "money":
         return bool(_MONEY.search(text))
+    if kind == "percent":
+        return bool(_PERCENT.search(text))
     if kind == "count":
         return any(not _YEAR.fullmatch(m.group(0)) for m in _COUNT.finditer(text))
     if kind == "date":
         return bool(_DATE.search(text))
+    if kind == "contact":
+        return bool(_CONTACT.search(text))
     if kind == "role":
-        return bool(set(tokenize(role)) & set(tokenize(text)))
-    return True
+        return bool(set(tokenize(detail)) & set(tokenize(text)))
+    if kind == "agent":  # "chaired by Jane Smith", "the LCIOC chair, Jane Smith"
+        return bool(re.search(rf"\b({_AGENT.get(detail, detail)})\b", text, re.IGNORECASE)
+                    and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text))
+    if kind == "list":
+        return len(_ITEM.findall(text)) >= int(detail or 0)
+    return True  # howto: any sentence, if it speaks to the question
 
 
 def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
-    """Capitalised words or acronyms of the question that appear nowhere in the index.
+    """Names in the question that appear nowhere in the index: capitalised words and acronyms (not sentence
+    openers), and known proper nouns however they are typed ("wales").
 
     An acronym counts as known when the evidence spells it out ("AI" for "artificial intelligence").
     """
     out = []
-    for i, m in enumerate(_WORDS.finditer(question)):
+    question = redact(question)  # "jane.doe@council.gov.uk" is contact data, not a name to look up
+    capitalised = set(_names(question))
+    for m in _WORDS.finditer(question):
         word = re.sub(r"['’]s?$", "", m.group(0))
-        if i == 0 or not word[:1].isupper() or question[max(0, m.start() - 2):m.start()].strip() in {".", "?", "!"}:
-            continue  # only capitalised words that are not sentence openers
+        if word not in capitalised and word.lower() not in NAMES:
+            continue  # a capitalised word that does not open a sentence, or a proper noun typed in lower case
         terms = tokenize(word)
         if not terms or any(t in bm25.vocab for t in terms):
             continue
@@ -134,15 +200,58 @@ def coverage(question: str, bm25: BM25Index, texts: list[str]) -> float:
 
 GENERIC_TERMS = frozenset(tokenize("Socitm council councils local prospectus guidance say says mention document "
                                    "much many long often year date time"))
+# Words that say which kind of fact is wanted, not what it is about.
+KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percentage percent proportion number total "
+                                "when date year day month deadline who wrote written published chairs chair leads "
+                                "runs funds list name all every"))
 
 
-def typed_evidence(units: list[Unit], kind: str, role: str, question: str, context: list[str]) -> Unit | None:
-    """The best sentence that holds the kind of fact asked for and shares a specific term with the question.
+# Share of the question's specific vocabulary (IDF-weighted) that a sentence giving the fact must speak to.
+# Counts are often given a sentence away from the thing counted ("Our 2,500+ members"), so any shared term will do.
+FOCUS_MIN = {"count": 0.2, "howto": 0.5}
+_COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|are|is|were|was|will|would|can|could|have|has|"
+                      r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
+FOCUS_DEFAULT = 0.3
 
-    `context[u.rank]` is the text that situates a sentence (its chunk's own heading).
+
+def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, context: list[str],
+                   bm25: BM25Index | None = None) -> Unit | None:
+    """The best sentence that holds the kind of fact asked for and speaks to what the question is about.
+
+    "Speaks to" means its words, with `context[u.rank]` (its chunk's heading), hold at least FOCUS_MIN of the
+    question's specific terms by IDF weight (FOCUS_MIN; "when did the government announce its missions" needs more
+    than "missions").
     """
-    wanted = set(tokenize(question)) - GENERIC_TERMS
+    weights = term_weights(question, bm25) if bm25 is not None else {t: 1.0 for t in tokenize(question)}
+    focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and t not in KIND_TERMS
+             and (kind != "count" or bm25 is None or t in bm25.vocab)}
+    total = sum(focus.values())
+    names = set(tokenize(" ".join(n for n in _names(question) if not n.isupper()))) - GENERIC_TERMS
+    m = _COUNTED.search(question) if kind == "count" else None
+    counted = set(tokenize(m.group(1))) if m else set()  # "how many homes": a number of homes, not any number
     for u in units:
-        if holds(u.text, kind, role) and wanted & set(tokenize(u.text + " " + context[u.rank])):
+        if not holds(u.text, kind, detail):
+            continue
+        present = set(tokenize(u.text + " " + context[u.rank]))
+        if not names <= present:
+            continue  # "how much did the Croydon club get": a sentence about other places does not answer it
+        if counted and not counted & present:
+            continue
+        if not focus or sum(w for t, w in focus.items() if t in present) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT) * total:
             return u
     return None
+
+
+def _names(question: str) -> list[str]:
+    """Capitalised words of the question that do not open a sentence ("London", "LCIOC")."""
+    out = []
+    for i, m in enumerate(_WORDS.finditer(question)):
+        opener = i == 0 or question[max(0, m.start() - 2):m.start()].strip() in {".", "?", "!"}
+        if m.group(0)[:1].isupper() and not opener:
+            out.append(re.sub(r"['’]s?$", "", m.group(0)))
+    return out
+
+
+def listed(size: int, passages: list[str]) -> bool:
+    """Does one of the passages list at least `size` items (bullets, numbered lines or table rows)?"""
+    return any(holds(p, "list", str(size)) for p in passages)

@@ -1,0 +1,61 @@
+"""The decline rules for questions that ask for a specific fact, names typed in lower case, and requests for
+instructions: pure rules first, then the real assistant over the real corpus (the questions below are not in
+any eval set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.decline import holds, wanted_kinds
+
+
+def test_kinds_of_fact_asked_for():
+    assert [k for k, _ in wanted_kinds("when was the LCIOC set up and who chairs it?")] == ["agent", "date"]
+    assert wanted_kinds("What's the total budget for the Silicon Sands project?") == [("money", "")]
+    assert wanted_kinds("how much is membership for a district council?") == [("money", "")]
+    assert wanted_kinds("What percentage of emissions come from transport?") == [("percent", "")]
+    assert wanted_kinds("who is socitm's president this year?") == [("role", "president")]
+    assert wanted_kinds("Can you list all 12 levelling up missions?") == [("list", "12")]
+    assert wanted_kinds("step by step, how do I set up a data observatory?") == [("howto", "")]
+    assert wanted_kinds("What's your office address and phone number?") == [("contact", "")]
+    # advice, not a date; a description, not a list
+    assert wanted_kinds("When should citizens be brought into recovery work?") == []
+    assert wanted_kinds("What does the prospectus say about connected places?") == []
+
+
+def test_what_holds_each_kind():
+    assert holds("It is chaired by Jane Smith.", "agent", "chairs")
+    assert not holds("The council chairs many partnerships.", "agent", "wrote")
+    assert holds("Emissions fell by 12% in five years.", "percent") and not holds("Emissions fell.", "percent")
+    assert holds("Call 0121 496 0000 or write to B1 1AA.", "contact") and not holds("Contact us.", "contact")
+    assert not holds("A Covid-19 digital impact survey", "count")  # a number inside a name is no count
+    assert holds("- one\n- two\n- three", "list", "3") and not holds("the 12 missions set out for LU", "list", "12")
+
+
+@pytest.mark.parametrize("question", [
+    "how much money has the whole silicon sands programme in blackpool cost so far?",
+    "who currently chairs the local CIO council?",
+    "what is wales doing about digital public services?",
+    "What percentage of Cornwall's homes are now heated by renewables?",
+    "How many councils took part in the covid-19 digital impact survey?",
+    "could you list all twelve of the levelling up missions?",
+    "How much did the Croydon boxing club receive from the knife crime fund?",
+    "Step by step, how do I run a procurement for a new housing system?",
+])
+def test_specific_facts_the_guidance_does_not_give_are_declined(assistant, question):  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
+    assert not answer.answered, (question, answer.text)
+    assert answer.citations == []
+
+
+@pytest.mark.parametrize("question", [
+    "roughly how many members does socitm have?",
+    "How much has the Mayor of London put towards tackling knife crime locally?",
+    "when is lichfield aiming to hit net zero?",
+    "When did Socitm first publish its strategy for ICT-enabled reform?",
+    "How many missions are there in levelling up?",
+])
+def test_facts_the_guidance_gives_are_answered(assistant, question):  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
+    assert answer.answered, (question, answer.text)
+    assert answer.citations
