@@ -26,7 +26,9 @@ _MONEY_Q = re.compile(r"\b(costs?|fees?|prices?|pricing|salary|salaries|wages?|c
                       r"\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       r"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|"
                       r"allocated|worth|put into)\b", re.IGNORECASE)
-_COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s the (population|number)\b|\bpopulation of\b", re.IGNORECASE)
+_COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s the (population|number)\b|\bpopulation of\b|\bwhat population\b|"
+                      r"\bwhat (?:is|was|were|are|will be) the (?:\w+ ){0,3}?(?:number|total|size|increase|decrease|rise|"
+                      r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (year|date|month|day|time)\b|"
                      r"\bdeadlines?\b|\bwhich year\b|\bsince when\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b", re.IGNORECASE)
