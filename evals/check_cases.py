@@ -84,7 +84,8 @@ PART_MARKERS = {
 KEYS = {
     "q": ({"id", "split", "section", "question", "answerable", "relevant"}, set()),
     "f": ({"id", "split", "section", "turns", "answerable", "relevant"}, set()),
-    "u": ({"id", "split", "question", "answerable", "relevant"}, {"section"}),
+    # out of scope: one question, or a conversation ("turns") whose last turn the guidance does not cover
+    "u": ({"id", "split", "answerable", "relevant"}, {"section", "question", "turns"}),
 }
 KIND_NAMES = {"q": "answerable", "f": "multi-turn", "u": "out-of-scope"}
 
@@ -222,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
         by_kind_split[(KIND_NAMES[kind], split)] += 1
 
         # Question text(s).
-        if kind == "f":
+        if kind == "u" and "question" not in c and "turns" not in c:
+            errors.append(f"{where}: an out-of-scope case needs a question or turns")
+        if kind == "f" or (kind == "u" and "turns" in c):
             turns = c.get("turns")
             if not (
                 isinstance(turns, list)
