@@ -68,7 +68,8 @@ _ITEM = re.compile(r"^\s*(?:[-*•–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+\S|^[^|\n]
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 # Proper nouns of English (places, peoples, bodies, first names) from the SCOWL British English word list, lowercased:
 # a question typed in lower case ("what is wales doing?") names them without a capital letter.
-NAMES = frozenset((Path(__file__).with_name("names.txt")).read_text(encoding="utf-8").split())
+NAMES = frozenset(line.strip() for line in Path(__file__).with_name("names.txt").read_text(encoding="utf-8").splitlines()
+                  if line.strip() and not line.startswith("#"))
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*")
 
 
