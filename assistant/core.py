@@ -18,11 +18,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.chunker import embed_text
 from ingest.errors import LLMUnavailable
+from ingest.lexical import tokenize
 from ingest.settings import Settings
 
 from . import decline as dl
@@ -48,6 +49,8 @@ CONDENSED_WEIGHT = 0.6  # share of the condensed query when a follow-up is searc
 CONDENSED_ONLY_WEIGHT = 0.9  # ... when the follow-up has no topic words of its own ("Any examples?")
 PREFERRED_BOOST = 0.2  # added to chunks under the headings a follow-up asks for (examples)
 FOLLOW_UP_SENTENCE_WEIGHT = 0.6  # elliptical questions match sentences weakly: lean more on retrieval
+NAMED_SECTION_BOOST = 0.15  # added to sentences under a heading that names everything the question is about
+OPENING_SENTENCES = 2  # ... whose first sentences always open the answer
 CANDIDATES = 16  # chunks scored sentence by sentence before the best `top_k` are kept
 RECENT_ANSWERS = 512  # answers remembered by text, for histories that keep only the text
 LLM_BACKOFF = 60.0  # seconds the LLM is left alone after it failed, so members do not wait on a dead endpoint
@@ -61,6 +64,7 @@ class Evidence:
     hits: list[Hit]
     units: list[Unit]
     signals: dl.Signals
+    lead: list[Unit] = field(default_factory=list)  # opening sentences of a section the question names
 
     def units_by_hit(self) -> dict[int, list[Unit]]:
         out: dict[int, list[Unit]] = {}
@@ -167,14 +171,23 @@ class Assistant:
             hits.sort(key=lambda h: -h.score)
             queries, weights, sw = [qv, cv], [1 - w, w], FOLLOW_UP_SENTENCE_WEIGHT
             dense = max((h.dense for h in more), default=0.0)
+        named = dl.subject_terms(search.query if search.dependent else question)
+        for h in hits:  # "what does Socitm mean by connected places?": the section "3. Connected places" says
+            h.score += NAMED_SECTION_BOOST * _names_section(h, named)
         units = self.scorer.score(hits, queries, weights, sw)
         hits = [hits[i] for i in rerank(hits, units)[: self.settings.top_k]]
+        hits.sort(key=lambda h: not _names_section(h, named))  # the section the question names is source [1]
         units = self.scorer.score(hits, queries, weights, sw)  # vectors are cached: this only renumbers
         if search.prefer:
             for u in units:
                 u.score += PREFERRED_BOOST * _preferred(hits[u.rank], search)
-            units.sort(key=lambda u: -u.score)
-        return Evidence(search, hits, units, self._signals(question, search, hits, units, dense))
+        for u in units:
+            u.score += NAMED_SECTION_BOOST * _names_section(hits[u.rank], named)
+        units.sort(key=lambda u: -u.score)
+        # A section the question names ("what is practical placemaking?") is defined by its opening sentences.
+        lead = next(([u for u in sorted(units, key=lambda u: u.start) if u.rank == i][:OPENING_SENTENCES]
+                     for i, h in enumerate(hits) if _names_section(h, named)), [])
+        return Evidence(search, hits, units, self._signals(question, search, hits, units, dense), lead)
 
     def _signals(self, question: str, search: Condensed, hits: list[Hit], units: list[Unit],
                  dense: float) -> dl.Signals:
@@ -207,7 +220,8 @@ class Assistant:
                       ev.signals.confidence)
 
     def _extract(self, question: str, ev: Evidence, notices: list[str]) -> Answer:
-        picked = pick(ev.units, must=ev.signals.found)
+        must = [*ev.lead, *([ev.signals.found] if ev.signals.found and ev.signals.found not in ev.lead else [])]
+        picked = pick(ev.units, must=must or None)
         text, citations = compose(picked, ev.hits)
         return Answer(question, text, True, citations, ev.search.query, [], notices, "extractive",
                       ev.signals.confidence)
@@ -263,6 +277,11 @@ def _merge(first: list[Hit], second: list[Hit], weight: float) -> list[Hit]:
                 m.score += w * h.score
                 m.dense, m.lexical = max(m.dense, h.dense), max(m.lexical, h.lexical)
     return sorted(merged.values(), key=lambda h: -h.score)
+
+
+def _names_section(hit: Hit, terms: set[str]) -> bool:
+    """Does the chunk's own heading hold every term the question is about?"""
+    return bool(terms) and bool(hit.chunk.section) and terms <= set(tokenize(hit.chunk.section[-1]))
 
 
 def _preferred(hit: Hit, search: Condensed) -> bool:

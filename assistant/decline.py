@@ -217,6 +217,16 @@ _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|
 FOCUS_DEFAULT = 0.3
 
 
+# Words that ask rather than say what about: "what does Socitm mean by ...", "tell me about ...".
+ASKING_TERMS = frozenset(tokenize("mean means meant meaning define definition explain explained describe described "
+                                  "tell say says said talk talks about idea concept term phrase"))
+
+
+def subject_terms(question: str) -> set[str]:
+    """The terms that say what a question is about: its terms without generic and asking words."""
+    return set(tokenize(question)) - GENERIC_TERMS - ASKING_TERMS - KIND_TERMS
+
+
 def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, context: list[str],
                    bm25: BM25Index | None = None) -> Unit | None:
     """The best sentence that holds the kind of fact asked for and speaks to what the question is about.

@@ -127,8 +127,8 @@ def rerank(hits: list[Hit], units: list[Unit], sentence_weight: float = 0.5) -> 
 
 
 def pick(units: list[Unit], most: int = 4, least: int = 2, margin: float = 0.16, diversity: float = 0.7,
-         must: Unit | None = None, spread: float = 0.03) -> list[Unit]:
-    """2-4 sentences by maximal marginal relevance, all within `margin` of the best score.
+         must: Unit | list[Unit] | None = None, spread: float = 0.03) -> list[Unit]:
+    """2-4 sentences by maximal marginal relevance, all within `margin` of the best score, `must` included.
 
     When only the best sentence is close enough, its chunk's next-best sentence joins it as context.
     """
@@ -136,7 +136,7 @@ def pick(units: list[Unit], most: int = 4, least: int = 2, margin: float = 0.16,
         return []
     best = units[0].score
     pool = [u for u in units if u.score >= best - margin * 2]
-    chosen: list[Unit] = [must] if must is not None else []
+    chosen: list[Unit] = [] if must is None else [must] if isinstance(must, Unit) else list(must)
     if units[0] not in chosen:
         chosen.insert(0, units[0])
     while len(chosen) < most:
