@@ -1,8 +1,9 @@
 """python -m bench: run the benchmarks (all sections, or some) and rewrite BENCHMARKS.md.
 
 Sections: ingest (throughput vs raw encode and llama-index), reingest (unchanged corpus), embed (torch
-vs ONNX vs ONNX int8), query (latency, memory, recall by index size), hnsw (graph settings on a hard
-index), server (embedded Chroma vs a Chroma server), load (the app under 20 users).
+vs ONNX vs ONNX int8), query (latency, memory, recall by index size), bm25 (keyword index update after a
+catalog change vs a full rebuild, at the largest size), hnsw (graph settings on a hard index), server
+(embedded Chroma vs a Chroma server), load (the app under 20 users).
 Expensive inputs (real vectors, the 5,000-document and synthetic indexes, the ONNX export) are cached
 under .cache/; a full run from a warm cache takes about 12 minutes on 2 cores (the first, about 30).
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from .common import ROOT, log, offline, save
 
-SECTIONS = ("ingest", "reingest", "embed", "query", "hnsw", "server", "load")
+SECTIONS = ("ingest", "reingest", "embed", "query", "bm25", "hnsw", "server", "load")
 
 
 def _ints(text: str) -> list[int]:
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-torch", action="store_true", help="ingest: skip the project run with the torch backend")
     p.add_argument("--reingest-docs", type=int, help="reingest: documents (default 5000; quick 1000)")
     p.add_argument("--sizes", type=_ints, help="query: index sizes, e.g. 1000,10000,100000 (quick: 1000,10000); "
-                   "server: the first one (default 10000; quick 1000)")
+                   "bm25: the largest; server: the first one (default 10000; quick 1000)")
     p.add_argument("--queries", type=int, help="query/embed: timed queries per measurement (default 200; quick 50)")
     p.add_argument("--answers", type=int, help="query: timed full answers per size (default 50; quick 10)")
     p.add_argument("--ef-sweep", type=_ints, help="query: ef_search values to try at the largest size "
@@ -98,6 +99,10 @@ def _run(section: str, args: argparse.Namespace, q: bool) -> dict:  # type: igno
         return run_query(args.sizes or ([1000, 10000] if q else [1000, 10000, 100000]), args.queries or (50 if q else 200),
                          args.answers if args.answers is not None else (10 if q else 50), sweep, args.backend or Settings().embed_backend,
                          args.base_docs or (100 if q else 5000))
+    if section == "bm25":
+        from .bm25_bench import run_bm25
+
+        return run_bm25(max(args.sizes or [10000 if q else 100000]), args.base_docs or (100 if q else 5000))
     if section == "hnsw":
         from .query_bench import run_hnsw
 
