@@ -49,15 +49,16 @@ def _fresh(name: str) -> Path:
 class ProjectRun:
     """The project's Ingestor on a fresh data directory, fed slice by slice, with a per-stage breakdown."""
 
-    def __init__(self, name: str, batch: int, embedder: Any):
+    def __init__(self, name: str, batch: int, embedder: Any, sentence_vectors: bool = True):
         from ingest.pipeline import Ingestor
         from ingest.settings import Settings
 
         self.data_dir = _fresh(f"project-{name}")
-        self.ingestor = Ingestor(Settings(data_dir=self.data_dir, embed_batch=batch), embedder=embedder)
+        self.ingestor = Ingestor(Settings(data_dir=self.data_dir, embed_batch=batch, sentence_vectors=sentence_vectors),
+                                 embedder=embedder)
         self.embedder = embedder
         self.stages: dict[str, float] = {}
-        self.seconds, self.embedded, self.docs = 0.0, 0, 0
+        self.seconds, self.embedded, self.sentences, self.docs = 0.0, 0, 0, 0
         self.loads: list[float] = []
         ing = self.ingestor
         ing.store.upsert = _Timed(ing.store.upsert, self.stages, "chroma_upsert")  # type: ignore[method-assign]
@@ -65,31 +66,57 @@ class ProjectRun:
                                               "catalog_write")
         ing.catalog.cache_vectors = _Timed(ing.catalog.cache_vectors, self.stages,  # type: ignore[method-assign]
                                            "catalog_write")
+        ing.catalog.store_sentence_vectors = _Timed(ing.catalog.store_sentence_vectors,  # type: ignore[method-assign]
+                                                    self.stages, "catalog_write")
         ing._chunk = _Timed(ing._chunk, self.stages, "clean_structure_chunk")  # type: ignore[method-assign]
+        ing._embed_sentences = self._sentences(ing._embed_sentences)  # type: ignore[method-assign]
+        self._encode: _Timed | None = None
+        self._units_seen: set[str] = set()
 
-    def step(self, folder: Path) -> list[str]:
-        """Ingest one folder; returns the embedded texts of its chunks (what raw encode gets)."""
+    def _sentences(self, stage: Callable[..., Any]) -> Callable[..., Any]:
+        """The sentences stage, its model time booked as 'sentence embedding' instead of 'embedding'."""
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if self._encode is not None:
+                self._encode.name = "sentence embedding"
+            try:
+                return stage(*args, **kwargs)
+            finally:
+                if self._encode is not None:
+                    self._encode.name = "embedding"
+        return run
+
+    def step(self, folder: Path) -> tuple[list[str], list[str]]:
+        """Ingest one folder; returns the embedded texts of its chunks and the sentences it embedded for
+        them (what the raw encode runs get)."""
         from ingest.chunker import embed_text
+        from ingest.sentences import split_units, text_hash
 
         encode = self.embedder.encode
-        self.embedder.encode = _Timed(encode, self.stages, "embedding")
+        self.embedder.encode = self._encode = _Timed(encode, self.stages, "embedding")
         try:
             with timer() as t:
                 report = self.ingestor.ingest([folder])
         finally:
             self.embedder.encode = encode
+            self._encode = None
         assert not report.failed, report.summary()
         self.seconds += t["seconds"]
         self.loads.append(t["load_after"])
         self.embedded += report.embedded
+        self.sentences += report.sentences
         self.docs += report.count("added")
         ids = {r.doc_id for r in report.results}
-        return [embed_text(c) for doc_id in sorted(ids) for c in self.ingestor.catalog.chunks(doc_id=doc_id)]
+        chunks = [c for doc_id in sorted(ids) for c in self.ingestor.catalog.chunks(doc_id=doc_id)]
+        units = {text_hash(t): t for c in chunks for _, t in split_units(c)} if report.sentences else {}
+        new = [t for h, t in units.items() if h not in self._units_seen]
+        self._units_seen.update(units)
+        return [embed_text(c) for c in chunks], new
 
     def result(self) -> dict[str, Any]:
         n = self.ingestor.catalog.chunk_count()
         other = self.seconds - sum(self.stages.values())
-        return {"seconds": self.seconds, "chunks": n, "embedded": self.embedded, "docs": self.docs,
+        return {"seconds": self.seconds, "chunks": n, "embedded": self.embedded, "sentences": self.sentences,
+                "docs": self.docs,
                 "chunks_per_s": n / self.seconds, "stages": {**self.stages, "other (read, hash, terms, files)": other},
                 "load": self.loads}
 
@@ -161,8 +188,9 @@ class LlamaRun:
 
 def run_throughput(n_docs: int, batch: int, with_llama: bool = True, with_torch: bool = True,
                    slices: int = 5) -> dict[str, Any]:
-    """Project (default backend, and torch) vs raw encode vs llama-index, interleaved slice by slice so
-    that a change in the machine's load hits every pipeline alike."""
+    """Project (default backend with and without sentence vectors, and torch without) vs raw encode vs
+    llama-index, interleaved slice by slice so that a change in the machine's load hits every pipeline alike.
+    Raw encode embeds the chunk texts only: the project without sentence vectors does the same work."""
     from ingest.embedder import shared_embedder
     from ingest.settings import Settings
 
@@ -173,13 +201,17 @@ def run_throughput(n_docs: int, batch: int, with_llama: bool = True, with_torch:
     for model in (torch_model, default):
         model.encode(["warm up the model"] * batch)
     project = ProjectRun(backend, batch, default)
-    same = ProjectRun("torch", batch, torch_model) if with_torch and backend != "torch" else None
+    plain = ProjectRun(f"plain-{backend}", batch, default, sentence_vectors=False)
+    same = ProjectRun("torch", batch, torch_model, sentence_vectors=False) if with_torch and backend != "torch" else None
     raw = RawRun(torch_model.model, batch)
+    raw_all = RawRun(torch_model.model, batch)  # the chunk texts and the sentences the project embedded
     llama = LlamaRun() if with_llama else None
     for k, part in enumerate(parts):
         log(f"ingest throughput: slice {k + 1}/{len(parts)} through every pipeline")
-        texts = project.step(part)
+        texts, units = project.step(part)
+        plain.step(part)
         raw.step(texts)
+        raw_all.step(texts + units)
         if same is not None:
             same.step(part)
         if llama is not None:
@@ -188,12 +220,20 @@ def run_throughput(n_docs: int, batch: int, with_llama: bool = True, with_torch:
     keep_as_base(project.data_dir, n_docs)
     out: dict[str, Any] = {"n_docs": n_docs, "batch": batch, "backend": backend, "slices": len(parts),
                            "project": p, "raw": r, "project_vs_raw": p["chunks_per_s"] / r["chunks_per_s"]}
+    ra = raw_all.result()
+    ra["chunks_per_s"] = r["chunks"] / ra["seconds"]  # chunks indexed per second, sentences included in the work
+    ra["sentences"] = ra["chunks"] - r["chunks"]
+    out["raw_with_sentences"] = ra
+    out["project_vs_raw_with_sentences"] = p["chunks_per_s"] / ra["chunks_per_s"]
+    out["project_no_sentences"] = plain.result()
+    out["project_no_sentences_vs_raw"] = out["project_no_sentences"]["chunks_per_s"] / r["chunks_per_s"]
     if same is not None:
         out["project_torch"] = same.result()
         out["project_torch_vs_raw"] = out["project_torch"]["chunks_per_s"] / r["chunks_per_s"]
     if llama is not None:
         out["llama_index"] = llama.result()
         out["project_vs_llama_docs_per_s"] = out["llama_index"]["seconds"] / p["seconds"]
+        out["project_no_sentences_vs_llama_docs_per_s"] = out["llama_index"]["seconds"] / out["project_no_sentences"]["seconds"]
     return out
 
 

@@ -51,6 +51,8 @@ def test_reingest_query_and_server_sections_at_toy_sizes(tmp_path):
         assert r["retrieve"]["n"] == 6 and r["retrieve"]["median_ms"] > 0
         assert 0.0 <= r["recall_at_10"]["mean"] <= 1.0 and r["peak_rss_mb"] > 100
         assert r["answer"]["n"] == 2 and r["answer_cached_sentences"]["n"] == 2
+        assert r["answer_embedded_texts"] == 0  # every candidate sentence's vector was stored by the build
+        assert r["answer_no_stored_sentences"]["n"] == 2 and r["answer_no_stored_sentences_embedded_texts"] > 0
     assert q["sizes"]["200"]["chunks"] == 200 and "40" in q["ef_sweep"]["results"]
     server = results["server"]["data"]
     assert server["size"] == 60 and server["server"]["recall_at_10"]["mean"] > 0.5
