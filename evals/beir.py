@@ -121,7 +121,8 @@ def build_index(data: BeirData, data_dir: Path, settings: Settings | None = None
 
     from ingest.pipeline import Ingestor
 
-    base = (settings or Settings()).with_(data_dir=Path(data_dir))
+    # retrieval is all a benchmark measures: sentence vectors (for extractive answers) would double the work
+    base = (settings or Settings()).with_(data_dir=Path(data_dir), sentence_vectors=False)
     total = sum(1 for _ in iter_corpus(data.corpus_path))
     ids: dict[str, str] = {}
     bar = tqdm(total=total, desc=f"Indexing {data.name}", unit="doc", file=sys.stderr, dynamic_ncols=True,
