@@ -16,6 +16,7 @@ import numpy as np
 
 from ingest.catalog import Catalog, as_stored
 from ingest.records import Chunk
+from ingest.sentence_vectors import span_vectors
 from ingest.sentences import INSTRUCTION_LIKE, split_units, text_hash
 
 from .records import Citation
@@ -53,7 +54,9 @@ class VectorCache:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str], chunks: list[Chunk] | None = None) -> np.ndarray:
+        """Vectors of `texts`; with `chunks` (the chunk each text is a unit of), made as ingest makes them:
+        read off the chunk's model pass (ingest.sentence_vectors), one pass per chunk with missing units."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         keys = [text_hash(t) for t in texts]
@@ -66,6 +69,11 @@ class VectorCache:
         if missing and self.catalog is not None:
             new = self.catalog.sentence_vectors(list(missing))
             missing = {k: t for k, t in missing.items() if k not in new}
+        if missing and chunks is not None and hasattr(self.embedder, "encode_spans"):
+            holders = list({c.chunk_id: c for k, c in zip(keys, chunks, strict=True) if k in missing}.values())
+            made = span_vectors(self.embedder, holders, set(missing))[1]
+            new.update((k, as_stored(v[None])[0]) for k, v in made.items())
+            missing = {k: t for k, t in missing.items() if k not in made}
         if missing:
             vecs = as_stored(self.embedder.encode(list(missing.values())))  # type: ignore[attr-defined]
             new.update(zip(missing, vecs, strict=True))
@@ -101,7 +109,8 @@ class SentenceScorer:
         units = [Unit(text, start, rank) for rank, hit in enumerate(hits) for start, text in split_units(hit.chunk)]
         if not units:
             return []
-        vecs = self.cache.encode([self._embeddable(u, hits[u.rank].chunk) for u in units])
+        chunks = None if self.context else [hits[u.rank].chunk for u in units]
+        vecs = self.cache.encode([self._embeddable(u, hits[u.rank].chunk) for u in units], chunks)
         q = np.stack(queries)
         w = np.asarray(weights or [1.0 / len(queries)] * len(queries), dtype=np.float32)
         sims = (vecs @ q.T) @ w

@@ -18,6 +18,27 @@ _models: dict[str, Any] = {}
 log = logging.getLogger(__name__)
 
 
+Spans = list[tuple[int, int]]  # character ranges of a text
+
+
+def pool_spans(hidden: np.ndarray, offsets: list[tuple[int, int]], spans: Spans) -> np.ndarray:
+    """Unit vectors of character spans of a text, from the token vectors of the whole text's one pass.
+
+    A span's vector is the mean of the tokens that lie inside it: the sentence as the model read it in its
+    passage. A span with no token (cut off by the model's limit) gets a zero row.
+    """
+    out = np.zeros((len(spans), hidden.shape[-1]), dtype=np.float32)
+    starts = np.asarray([a for a, _ in offsets])
+    ends = np.asarray([b for _, b in offsets])
+    real = ends > starts  # special and padding tokens have empty offsets
+    for i, (s, e) in enumerate(spans):
+        inside = real & (starts >= s) & (ends <= e)
+        if inside.any():
+            v = hidden[inside].mean(axis=0)
+            out[i] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return out
+
+
 class Embedder:
     """Encodes text to unit-length 384-d vectors on the CPU."""
 
@@ -54,6 +75,30 @@ class Embedder:
         with self._encode_lock:
             return self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
                                      show_progress_bar=False)[0]
+
+    def encode_spans(self, texts: list[str], spans: list[Spans],
+                     progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The texts' vectors (as `encode`) and their spans' vectors (`pool_spans`), from one pass each."""
+        pooled = np.zeros((len(texts), DIM), dtype=np.float32)
+        parts: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        step = self.batch_size * 4
+        for i in range(0, len(texts), step):
+            idx = order[i:i + step]
+            batch = [texts[j] for j in idx]
+            with self._encode_lock:
+                tokens = self.model.encode(batch, batch_size=self.batch_size, output_value="token_embeddings",
+                                           convert_to_numpy=False, show_progress_bar=False)
+            offsets = self.model.tokenizer(batch, return_offsets_mapping=True, truncation=True,
+                                           max_length=self.model.max_seq_length)["offset_mapping"]
+            for j, tok, off in zip(idx, tokens, offsets, strict=True):
+                hidden = tok.detach().cpu().numpy().astype(np.float32)
+                mean = hidden.mean(axis=0)
+                pooled[j] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+                parts[j] = pool_spans(hidden, [tuple(o) for o in off[:len(hidden)]], spans[j])
+            if progress:
+                progress(len(idx))
+        return pooled, parts
 
 
 BACKENDS = ("onnx", "torch", "onnx-int8")  # onnx: the same vectors as torch, faster (BENCHMARKS.md)

@@ -14,9 +14,11 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from .embedder import Spans, pool_spans
 from .settings import PROJECT_DIR
 from .tokens import MODEL_MAX_PIECES, model_dir
 
@@ -107,6 +109,10 @@ class OnnxEmbedder:
         self._lock = threading.Lock()
 
     def _run(self, texts: list[str]) -> np.ndarray:
+        return self._forward(texts)[0]
+
+    def _forward(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        """(pooled unit vectors, token vectors, tokenizer encodings) of one batch."""
         enc = self.tokenizer.encode_batch(texts)
         ids = np.asarray([e.ids for e in enc], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
@@ -115,7 +121,24 @@ class OnnxEmbedder:
                                              "token_type_ids": np.zeros_like(ids)})[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+        unit = (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+        return unit, hidden, enc
+
+    def encode_spans(self, texts: list[str], spans: list[Spans],
+                     progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The texts' vectors (as `encode`) and their spans' vectors (`pool_spans`), from one pass each."""
+        pooled = np.zeros((len(texts), DIM), dtype=np.float32)
+        parts: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        for i in range(0, len(texts), self.batch_size):
+            idx = order[i:i + self.batch_size]
+            unit, hidden, enc = self._forward([texts[j] for j in idx])
+            for k, j in enumerate(idx):
+                pooled[j] = unit[k]
+                parts[j] = pool_spans(hidden[k], enc[k].offsets, spans[j])
+            if progress:
+                progress(len(idx))
+        return pooled, parts
 
     def encode(self, texts: list[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed passages in batches of similar length; `progress(n)` is called after each batch."""

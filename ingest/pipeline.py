@@ -7,9 +7,10 @@ in one SQLite transaction (the commit point), then Chroma drops the ids the cata
 Vectors are cached in the catalog as they are made, so an interrupted run resumes without re-embedding.
 A crash at any point leaves at worst orphan vectors, which search ignores (it only returns ids the
 catalog knows) and the next run removes (`reconcile`, which also finishes removals cut short).
-Last, the sentences stage embeds the answerable units the catalog links to chunks but holds no vector
-for (sentence_vectors.py); a crash there leaves units without vectors, which answers embed on the fly
-and the next run fills in.
+The answerable units' (sentences') vectors are read off the same model pass as their chunk's vector and
+stored with it (sentence_vectors.py); last, the sentences stage fills in any unit the catalog links to a
+chunk but holds no vector for (a chunk whose vector was cached, a run cut short, the setting turned on
+later). A crash leaves units without vectors, which answers make on the fly and the next run fills in.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from .loaders import SUPPORTED, LoadLimits, doc_id_for, is_url, load_path, slugi
 from .lock import IngestLock
 from .originals import Originals
 from .records import Chunk, LoadedDocument
-from .sentence_vectors import embed_units, missing_units
+from .sentence_vectors import embed_units, missing_units, span_vectors
 from .sentences import UNITS_VERSION, unit_hashes
 from .settings import Settings
 from .store import VectorStore, set_aside_embedded
@@ -378,9 +379,12 @@ class Ingestor:
         hashes = [c.content_hash for c in chunks]
         cached = self.catalog.cached_vectors(sorted(set(hashes)))
         todo: dict[str, str] = {}
+        holder: dict[str, Chunk] = {}
         for c in chunks:
             if c.content_hash not in cached and c.content_hash not in todo:
                 todo[c.content_hash] = embed_text(c)
+                holder[c.content_hash] = c
+        spans = self.settings.sentence_vectors and hasattr(self.embedder, "encode_spans") if todo else False
         if todo:
             embedder = self.embedder  # load the model first, so the bar measures embedding only
             keys = sorted(todo, key=lambda h: -len(todo[h]))  # similar lengths per slice: less padding
@@ -396,7 +400,15 @@ class Ingestor:
             bar = _bar(len(keys))
             try:
                 for i in range(0, len(keys), EMBED_SLICE):
-                    vecs = embedder.encode(texts[i:i + EMBED_SLICE], progress=tick)
+                    if spans:  # the units' vectors come from the same model pass (sentence_vectors.py)
+                        vecs, units = span_vectors(embedder, [holder[h] for h in keys[i:i + EMBED_SLICE]],
+                                                   progress=tick)
+                        known = self.catalog.sentence_vectors(list(units))
+                        units = {h: v for h, v in units.items() if h not in known}
+                        self.catalog.store_sentence_vectors(units)
+                        self._sentences += len(units)
+                    else:
+                        vecs = embedder.encode(texts[i:i + EMBED_SLICE], progress=tick)
                     fresh = dict(zip(keys[i:i + EMBED_SLICE], vecs, strict=True))
                     self.catalog.cache_vectors(fresh)  # kept at once: an interrupted run resumes from here
                     cached.update(fresh)
@@ -406,6 +418,7 @@ class Ingestor:
         return np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, 384), dtype=np.float32)
 
     _embedded = 0
+    _sentences = 0  # unit vectors made in the embedding stage
 
     def _embed_sentences(self, report: IngestReport, progress: Progress | None) -> None:
         """Vectors for the answerable units that have none yet (the setting can turn this off)."""
@@ -444,10 +457,11 @@ class Ingestor:
     def _write_group(self, group: list[_Prepared], report: IngestReport, progress: Progress | None) -> None:
         if not group:
             return
-        before = self._embedded
+        before, sentences_before = self._embedded, self._sentences
         all_chunks = [c for p in group for c in p.chunks]
         vectors = self._vectors(all_chunks, progress)
         report.embedded += self._embedded - before
+        report.sentences += self._sentences - sentences_before
         # The group's new vectors and changed metadata go to Chroma in one call each (the per-call cost,
         # ~20 ms, dominates small documents); each document's catalog swap in _write stays its commit
         # point, so the crash guarantees hold.
