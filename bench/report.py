@@ -34,7 +34,7 @@ def ingest_section(rec: dict[str, Any]) -> list[str]:
              f"on {d.get('slices', 1)} slices of the corpus, so a change in the machine's load hits all alike.", "",
              "| pipeline | chunks | seconds | chunks/s | vs raw encode |", "|---|---:|---:|---:|---:|",
              f"| project as shipped: {d['backend']}, sentence vectors on"
-             + (f" ({p['sentences']} sentences embedded too)" if "sentences" in p else "")
+             + (f" ({p['sentences']} sentence vectors too)" if "sentences" in p else "")
              + f" | {p['chunks']} | {p['seconds']:.1f} | {p['chunks_per_s']:.2f} | {d['project_vs_raw']:.2f} |"]
     pn = d.get("project_no_sentences")
     if pn:
@@ -67,12 +67,14 @@ def ingest_section(rec: dict[str, Any]) -> list[str]:
                  if ra else "") + "."]
     if pn:
         st = p["stages"]
+        separate = st.get("sentence embedding", 0)
+        how = (f"{separate:.1f} s of separate model time ({separate / max(st.get('embedding', 1e-9), 1e-9):.2f}× its "
+               "chunk embedding time)" if separate > 0.05 else
+               "read off the chunks' own model pass (each sentence's tokens averaged), so no separate model time")
         lines.append(f"Sentence vectors are what answers read instead of embedding every candidate sentence per "
-                     f"question: the default run embedded {p['sentences']} sentences besides its {p['embedded']} "
-                     f"chunks, {st.get('sentence embedding', 0):.1f} s of model time "
-                     f"({st.get('sentence embedding', 0) / max(st.get('embedding', 1e-9), 1e-9):.2f}× its chunk "
-                     f"embedding time); `SOCITM_SENTENCE_VECTORS=false` skips them (answers then embed per "
-                     "question, see the query section).")
+                     f"question: the default run made {p['sentences']} besides its {p['embedded']} chunk vectors, "
+                     f"{how}; `SOCITM_SENTENCE_VECTORS=false` skips them (answers then make them per question, "
+                     "see the query section).")
     if li:
         faster = p["chunks_per_s"] > li["chunks_per_s"]
         plain = (f" (with sentence vectors off, {pn['chunks_per_s'] / li['chunks_per_s']:.2f}×, "
