@@ -51,6 +51,11 @@ _HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\bwalk me thro
                       r"\bhow (do|can|should|would) (i|we)\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
                         r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)
+# Socitm as an organisation (jobs, governance, events, joining): the guidance sets out positions, so a
+# passage must name the very thing asked about ("is Socitm hiring?" needs a passage about hiring).
+_ORG_Q = re.compile(r"\b(?P<what>hiring|recruiting|vacancies|code of conduct|constitution|trustees|agm|annual general "
+                    r"meeting|head office|registered office|membership fees?|subscriptions?|webinars?|conferences?|"
+                    r"board (?:members? )?(?:are |is )?elected|elected to the board)\b", re.IGNORECASE)
 _ROLE_Q = re.compile(r"\bwho (is|was|are|were) (\w+['’]s |the )?(current |new |present |first |previous |next )?"
                      r"(?P<role>president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|"
                      r"leader|founder|secretary|minister|treasurer|manager)\b", re.IGNORECASE)
@@ -126,6 +131,7 @@ def wanted_kinds(question: str) -> list[tuple[str, str]]:
         out.append(("contact", ""))
     if _HOWTO_Q.search(question):
         out.append(("howto", ""))
+    out += [("organisation", m.group("what").lower()) for m in _ORG_Q.finditer(question)][:1]
     return out
 
 
@@ -154,6 +160,8 @@ def holds(text: str, kind: str, detail: str = "") -> bool:
                     and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text))
     if kind == "list":
         return len(_ITEM.findall(text)) >= int(detail or 0)
+    if kind == "organisation":
+        return set(tokenize(detail)) <= set(tokenize(text))
     return True  # howto: any sentence, if it speaks to the question
 
 

@@ -18,6 +18,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("Can you list all 12 levelling up missions?") == [("list", "12")]
     assert wanted_kinds("step by step, how do I set up a data observatory?") == [("howto", "")]
     assert wanted_kinds("What's your office address and phone number?") == [("contact", "")]
+    assert wanted_kinds("Is Socitm recruiting at the moment?") == [("organisation", "recruiting")]
     # advice, not a date; a description, not a list
     assert wanted_kinds("When should citizens be brought into recovery work?") == []
     assert wanted_kinds("What does the prospectus say about connected places?") == []
@@ -41,6 +42,8 @@ def test_what_holds_each_kind():
     "could you list all twelve of the levelling up missions?",
     "How much did the Croydon boxing club receive from the knife crime fund?",
     "Step by step, how do I run a procurement for a new housing system?",
+    "Is Socitm recruiting for any policy roles right now?",
+    "Where is Socitm's registered office?",
 ])
 def test_specific_facts_the_guidance_does_not_give_are_declined(assistant, question):  # type: ignore[no-untyped-def]
     answer = assistant.ask(question)
