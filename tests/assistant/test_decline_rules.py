@@ -27,6 +27,7 @@ def test_kinds_of_fact_asked_for():
 def test_what_holds_each_kind():
     assert holds("It is chaired by Jane Smith.", "agent", "chairs")
     assert not holds("The council chairs many partnerships.", "agent", "wrote")
+    assert holds("It set its budget at 917 thousand pounds.", "money") and holds("A £1.4m fund", "money")
     assert holds("Emissions fell by 12% in five years.", "percent") and not holds("Emissions fell.", "percent")
     assert holds("Call 0121 496 0000 or write to B1 1AA.", "contact") and not holds("Contact us.", "contact")
     assert not holds("A Covid-19 digital impact survey", "count")  # a number inside a name is no count
