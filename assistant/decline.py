@@ -31,7 +31,7 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s the (population|number)\b|\
                       r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (year|date|month|day|time)\b|"
                      r"\bdeadlines?\b|\bwhich year\b|\bsince when\b", re.IGNORECASE)
-_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b", re.IGNORECASE)
+_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 _AGENT_Q = re.compile(r"\bwho (?:\w+ly |now |still )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned)\b", re.IGNORECASE)

@@ -14,6 +14,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("What's the total budget for the Silicon Sands project?") == [("money", "")]
     assert wanted_kinds("how much is membership for a district council?") == [("money", "")]
     assert wanted_kinds("What percentage of emissions come from transport?") == [("percent", "")]
+    assert wanted_kinds("what % of councils use the cloud?") == [("percent", "")]
     assert wanted_kinds("who is socitm's president this year?") == [("role", "president")]
     assert wanted_kinds("Can you list all 12 levelling up missions?") == [("list", "12")]
     assert wanted_kinds("step by step, how do I set up a data observatory?") == [("howto", "")]
