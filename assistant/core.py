@@ -171,22 +171,22 @@ class Assistant:
             hits.sort(key=lambda h: -h.score)
             queries, weights, sw = [qv, cv], [1 - w, w], FOLLOW_UP_SENTENCE_WEIGHT
             dense = max((h.dense for h in more), default=0.0)
-        named = dl.subject_terms(search.query if search.dependent else question)
-        for h in hits:  # "what does Socitm mean by connected places?": the section "3. Connected places" says
-            h.score += NAMED_SECTION_BOOST * _names_section(h, named)
+        # "What does Socitm mean by connected places?": the section "3. Connected places" says
+        subject = dl.subject_terms(search.query if search.dependent else question)
+        named = {h.chunk.chunk_id for h in hits if _names_section(h, subject)}
+        for h in hits:
+            h.score += NAMED_SECTION_BOOST * (h.chunk.chunk_id in named)
         units = self.scorer.score(hits, queries, weights, sw)
         hits = [hits[i] for i in rerank(hits, units)[: self.settings.top_k]]
-        hits.sort(key=lambda h: not _names_section(h, named))  # the section the question names is source [1]
+        hits.sort(key=lambda h: h.chunk.chunk_id not in named)  # the section the question names is source [1]
         units = self.scorer.score(hits, queries, weights, sw)  # vectors are cached: this only renumbers
-        if search.prefer:
-            for u in units:
-                u.score += PREFERRED_BOOST * _preferred(hits[u.rank], search)
         for u in units:
-            u.score += NAMED_SECTION_BOOST * _names_section(hits[u.rank], named)
+            chunk = hits[u.rank].chunk
+            u.score += PREFERRED_BOOST * _preferred(hits[u.rank], search) + NAMED_SECTION_BOOST * (chunk.chunk_id in named)
         units.sort(key=lambda u: -u.score)
-        # A section the question names ("what is practical placemaking?") is defined by its opening sentences.
-        lead = next(([u for u in sorted(units, key=lambda u: u.start) if u.rank == i][:OPENING_SENTENCES]
-                     for i, h in enumerate(hits) if _names_section(h, named)), [])
+        # ... and is defined by its opening sentences, which open the answer.
+        lead = sorted((u for u in units if u.rank == 0), key=lambda u: u.start)[:OPENING_SENTENCES] \
+            if hits and hits[0].chunk.chunk_id in named else []
         return Evidence(search, hits, units, self._signals(question, search, hits, units, dense), lead)
 
     def _signals(self, question: str, search: Condensed, hits: list[Hit], units: list[Unit],

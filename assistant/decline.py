@@ -105,7 +105,8 @@ class Signals:
 
 
 def wanted_kinds(question: str) -> list[tuple[str, str]]:
-    """Every kind of fact a question asks for, as (kind, detail): role, agent, money, percent, count, date, list.
+    """Every kind of fact a question asks for, as (kind, detail): role, agent, money, percent, list or count,
+    date, contact, howto and organisation.
 
     "When was the LCIOC set up and who chairs it?" asks for two: a date and an agent.
     """
@@ -133,12 +134,6 @@ def wanted_kinds(question: str) -> list[tuple[str, str]]:
         out.append(("howto", ""))
     out += [("organisation", m.group("what").lower()) for m in _ORG_Q.finditer(question)][:1]
     return out
-
-
-def wanted_kind(question: str) -> tuple[str, str]:
-    """The first kind of fact a question asks for, or ("", "")."""
-    kinds = wanted_kinds(question)
-    return kinds[0] if kinds else ("", "")
 
 
 def holds(text: str, kind: str, detail: str = "") -> bool:
@@ -202,11 +197,13 @@ def term_weights(text: str, bm25: BM25Index) -> dict[str, float]:
 
 def coverage(question: str, bm25: BM25Index, texts: list[str]) -> float:
     """IDF-weighted share of the question's terms present in `texts`."""
-    weight = term_weights(question, bm25)
-    if not weight:
-        return 0.0
-    present = set(tokenize(" ".join(texts)))
-    return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
+    return _share(term_weights(question, bm25), set(tokenize(" ".join(texts))))
+
+
+def _share(weights: dict[str, float], present: set[str]) -> float:
+    """The weighted share of the terms that are present (0 when there are none)."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
 
 GENERIC_TERMS = frozenset(tokenize("Socitm council councils local prospectus guidance say says mention document "
@@ -218,11 +215,12 @@ KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percent
 
 
 # Share of the question's specific vocabulary (IDF-weighted) that a sentence giving the fact must speak to.
-# Counts are often given a sentence away from the thing counted ("Our 2,500+ members"), so any shared term will do.
+# Counts ask less (the number is often a sentence away from the thing counted, "Our 2,500+ members", and the
+# counted noun is checked on its own); instructions ask more (a how-to sentence must be about that task).
+FOCUS_DEFAULT = 0.3
 FOCUS_MIN = {"count": 0.2, "howto": 0.5}
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|are|is|were|was|will|would|can|could|have|has|"
                       r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
-FOCUS_DEFAULT = 0.3
 
 
 # Words that ask rather than say what about: "what does Socitm mean by ...", "tell me about ...".
@@ -239,14 +237,13 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
                    bm25: BM25Index | None = None) -> Unit | None:
     """The best sentence that holds the kind of fact asked for and speaks to what the question is about.
 
-    "Speaks to" means its words, with `context[u.rank]` (its chunk's heading), hold at least FOCUS_MIN of the
-    question's specific terms by IDF weight (FOCUS_MIN; "when did the government announce its missions" needs more
-    than "missions").
+    "Speaks to" means that its words, with `context[u.rank]` (its chunk's heading), hold every capitalised
+    name of the question, the counted noun of "how many X", and at least FOCUS_MIN of the question's specific
+    terms by IDF weight ("when did the government announce its missions" needs more than "missions").
     """
     weights = term_weights(question, bm25) if bm25 is not None else {t: 1.0 for t in tokenize(question)}
     focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and t not in KIND_TERMS
              and (kind != "count" or bm25 is None or t in bm25.vocab)}
-    total = sum(focus.values())
     names = set(tokenize(" ".join(n for n in _names(question) if not n.isupper()))) - GENERIC_TERMS
     m = _COUNTED.search(question) if kind == "count" else None
     counted = set(tokenize(m.group(1))) if m else set()  # "how many homes": a number of homes, not any number
@@ -258,7 +255,7 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
             continue  # "how much did the Croydon club get": a sentence about other places does not answer it
         if counted and not counted & present:
             continue
-        if not focus or sum(w for t, w in focus.items() if t in present) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT) * total:
+        if not focus or _share(focus, present) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
             return u
     return None
 

@@ -202,10 +202,13 @@ class Catalog:
                 out[h] = np.frombuffer(blob, dtype=SENTENCE_DTYPE).astype(np.float32)
         return out
 
-    def store_sentence_vectors(self, items: dict[str, np.ndarray]) -> None:
+    def store_sentence_vectors(self, items: dict[str, np.ndarray]) -> int:
+        """Store the vectors of hashes that have none yet (the first one made stays); returns how many were new."""
         with self.tx() as db:
-            db.executemany("INSERT OR REPLACE INTO sentence_vectors(text_hash, vector) VALUES (?, ?)",
+            before = db.total_changes
+            db.executemany("INSERT OR IGNORE INTO sentence_vectors(text_hash, vector) VALUES (?, ?)",
                            [(h, np.asarray(v, dtype=SENTENCE_DTYPE).tobytes()) for h, v in items.items()])
+            return db.total_changes - before
 
     def missing_sentence_links(self) -> list[tuple[str, str]]:
         """(chunk id, text hash) of the units whose vector is not stored (new chunks; a run cut short)."""

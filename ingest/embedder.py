@@ -39,6 +39,26 @@ def pool_spans(hidden: np.ndarray, offsets: list[tuple[int, int]], spans: Spans)
     return out
 
 
+Forward = Callable[[list[str]], list[tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]]]
+
+
+def encode_spans_with(forward: Forward, texts: list[str], spans: list[Spans], step: int,
+                      progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Both backends' `encode_spans`: texts in batches of similar length through `forward`, which gives each
+    text's (unit vector, token vectors, token offsets); the spans pooled from the token vectors."""
+    pooled = np.zeros((len(texts), DIM), dtype=np.float32)
+    parts: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    for i in range(0, len(texts), step):
+        idx = order[i:i + step]
+        for j, (vector, hidden, offsets) in zip(idx, forward([texts[j] for j in idx]), strict=True):
+            pooled[j] = vector
+            parts[j] = pool_spans(hidden, offsets, spans[j])
+        if progress:
+            progress(len(idx))
+    return pooled, parts
+
+
 class Embedder:
     """Encodes text to unit-length 384-d vectors on the CPU."""
 
@@ -79,26 +99,21 @@ class Embedder:
     def encode_spans(self, texts: list[str], spans: list[Spans],
                      progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
         """The texts' vectors (as `encode`) and their spans' vectors (`pool_spans`), from one pass each."""
-        pooled = np.zeros((len(texts), DIM), dtype=np.float32)
-        parts: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        step = self.batch_size * 4
-        for i in range(0, len(texts), step):
-            idx = order[i:i + step]
-            batch = [texts[j] for j in idx]
-            with self._encode_lock:
-                tokens = self.model.encode(batch, batch_size=self.batch_size, output_value="token_embeddings",
-                                           convert_to_numpy=False, show_progress_bar=False)
-            offsets = self.model.tokenizer(batch, return_offsets_mapping=True, truncation=True,
-                                           max_length=self.model.max_seq_length)["offset_mapping"]
-            for j, tok, off in zip(idx, tokens, offsets, strict=True):
-                hidden = tok.detach().cpu().numpy().astype(np.float32)
-                mean = hidden.mean(axis=0)
-                pooled[j] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-                parts[j] = pool_spans(hidden, [tuple(o) for o in off[:len(hidden)]], spans[j])
-            if progress:
-                progress(len(idx))
-        return pooled, parts
+        return encode_spans_with(self._forward, texts, spans, self.batch_size * 4, progress)
+
+    def _forward(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]]:
+        """(unit vector, token vectors, token character offsets) of each text."""
+        with self._encode_lock:
+            tokens = self.model.encode(texts, batch_size=self.batch_size, output_value="token_embeddings",
+                                       convert_to_numpy=False, show_progress_bar=False)
+        offsets = self.model.tokenizer(texts, return_offsets_mapping=True, truncation=True,
+                                       max_length=self.model.max_seq_length)["offset_mapping"]
+        out = []
+        for tok, off in zip(tokens, offsets, strict=True):
+            hidden = tok.detach().cpu().numpy().astype(np.float32)
+            mean = hidden.mean(axis=0)
+            out.append((mean / max(float(np.linalg.norm(mean)), 1e-12), hidden, [tuple(o) for o in off[:len(hidden)]]))
+        return out
 
 
 BACKENDS = ("onnx", "torch", "onnx-int8")  # onnx: the same vectors as torch, faster (BENCHMARKS.md)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .embedder import Spans, pool_spans
+from .embedder import Spans, encode_spans_with
 from .settings import PROJECT_DIR
 from .tokens import MODEL_MAX_PIECES, model_dir
 
@@ -127,18 +127,11 @@ class OnnxEmbedder:
     def encode_spans(self, texts: list[str], spans: list[Spans],
                      progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
         """The texts' vectors (as `encode`) and their spans' vectors (`pool_spans`), from one pass each."""
-        pooled = np.zeros((len(texts), DIM), dtype=np.float32)
-        parts: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        for i in range(0, len(texts), self.batch_size):
-            idx = order[i:i + self.batch_size]
-            unit, hidden, enc = self._forward([texts[j] for j in idx])
-            for k, j in enumerate(idx):
-                pooled[j] = unit[k]
-                parts[j] = pool_spans(hidden[k], enc[k].offsets, spans[j])
-            if progress:
-                progress(len(idx))
-        return pooled, parts
+        def forward(batch: list[str]) -> list[tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]]:
+            unit, hidden, enc = self._forward(batch)
+            return [(unit[k], hidden[k], enc[k].offsets) for k in range(len(batch))]
+
+        return encode_spans_with(forward, texts, spans, self.batch_size, progress)
 
     def encode(self, texts: list[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embed passages in batches of similar length; `progress(n)` is called after each batch."""

@@ -403,10 +403,7 @@ class Ingestor:
                     if spans:  # the units' vectors come from the same model pass (sentence_vectors.py)
                         vecs, units = span_vectors(embedder, [holder[h] for h in keys[i:i + EMBED_SLICE]],
                                                    progress=tick)
-                        known = self.catalog.sentence_vectors(list(units))
-                        units = {h: v for h, v in units.items() if h not in known}
-                        self.catalog.store_sentence_vectors(units)
-                        self._sentences += len(units)
+                        self._sentences += self.catalog.store_sentence_vectors(units)
                     else:
                         vecs = embedder.encode(texts[i:i + EMBED_SLICE], progress=tick)
                     fresh = dict(zip(keys[i:i + EMBED_SLICE], vecs, strict=True))

@@ -35,7 +35,7 @@ def test_what_holds_each_kind():
     assert holds("- one\n- two\n- three", "list", "3") and not holds("the 12 missions set out for LU", "list", "12")
 
 
-@pytest.mark.parametrize("question", [
+NOT_GIVEN = [
     "how much money has the whole silicon sands programme in blackpool cost so far?",
     "who currently chairs the local CIO council?",
     "what is wales doing about digital public services?",
@@ -46,21 +46,18 @@ def test_what_holds_each_kind():
     "Step by step, how do I run a procurement for a new housing system?",
     "Is Socitm recruiting for any policy roles right now?",
     "Where is Socitm's registered office?",
-])
-def test_specific_facts_the_guidance_does_not_give_are_declined(assistant, question):  # type: ignore[no-untyped-def]
-    answer = assistant.ask(question)
-    assert not answer.answered, (question, answer.text)
-    assert answer.citations == []
-
-
-@pytest.mark.parametrize("question", [
+]
+GIVEN = [
     "roughly how many members does socitm have?",
     "How much has the Mayor of London put towards tackling knife crime locally?",
     "when is lichfield aiming to hit net zero?",
     "When did Socitm first publish its strategy for ICT-enabled reform?",
     "How many missions are there in levelling up?",
-])
-def test_facts_the_guidance_gives_are_answered(assistant, question):  # type: ignore[no-untyped-def]
+]
+
+
+@pytest.mark.parametrize(("question", "given"), [(q, False) for q in NOT_GIVEN] + [(q, True) for q in GIVEN])
+def test_a_fact_is_answered_only_when_the_guidance_gives_it(assistant, question, given):  # type: ignore[no-untyped-def]
     answer = assistant.ask(question)
-    assert answer.answered, (question, answer.text)
-    assert answer.citations
+    assert answer.answered is given, (question, answer.text)
+    assert bool(answer.citations) is given
