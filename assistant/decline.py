@@ -44,8 +44,10 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "signed": "signed", "manages": "managed|manages|manager", "managed": "managed|manager",
           "owns": "owned|owns|owner", "owned": "owned|owner"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
-_LIST_Q = re.compile(rf"\b(list|name|what are|give me|tell me|set out|spell out) (all |every |each )?(of )?"
-                     rf"(the |its |their |your )?(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
+# "What were the other three Camden missions?" asks for the rest of a list of three.
+_LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
+                     rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your )?"
+                     rf"(other |remaining )?(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 _HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\bwalk me through\b|\binstructions (for|on|to)\b|"
                       r"\bhow (do|can|should|would) (i|we)\b", re.IGNORECASE)
@@ -55,7 +57,9 @@ _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|we
 # passage must name the very thing asked about ("is Socitm hiring?" needs a passage about hiring).
 _ORG_Q = re.compile(r"\b(?P<what>hiring|recruiting|vacancies|code of conduct|constitution|trustees|agm|annual general "
                     r"meeting|head office|registered office|membership fees?|subscriptions?|webinars?|conferences?|"
-                    r"board (?:members? )?(?:are |is )?elected|elected to the board)\b", re.IGNORECASE)
+                    r"board (?:members? )?(?:are |is )?elected|elected to the board|charity|charitable|company number|"
+                    r"not[- ]for[- ]profit|annual report|annual accounts|awards?|membership benefits|"
+                    r"become a member|training courses?|certifications?)\b", re.IGNORECASE)
 _ROLE_Q = re.compile(r"\bwho (is|was|are|were) (\w+['’]s |the )?(current |new |present |first |previous |next )?"
                      r"(?P<role>president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|"
                      r"leader|founder|secretary|minister|treasurer|manager)\b", re.IGNORECASE)
@@ -75,6 +79,15 @@ _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven e
 # a question typed in lower case ("what is wales doing?") names them without a capital letter.
 NAMES = frozenset(line.strip() for line in Path(__file__).with_name("names.txt").read_text(encoding="utf-8").splitlines()
                   if line.strip() and not line.startswith("#"))
+# Places of several words ("lake district"), lower-cased; see the file's header.
+PLACES = tuple(line.strip() for line in Path(__file__).with_name("places.txt").read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#"))
+# A people's adjective names its place: "the Cornish one" is known when the guidance mentions Cornwall.
+DEMONYMS = {"cornish": "cornwall", "welsh": "wales", "scottish": "scotland", "scots": "scotland", "irish": "ireland",
+            "english": "england", "british": "britain", "mancunian": "manchester", "liverpudlian": "liverpool",
+            "scouse": "liverpool", "geordie": "newcastle", "brummie": "birmingham", "londoner": "london",
+            "londoners": "london", "glaswegian": "glasgow", "cumbrian": "cumbria", "devonian": "devon",
+            "yorkshireman": "yorkshire", "northumbrian": "northumberland", "kentish": "kent"}
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*")
 
 
@@ -166,19 +179,35 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
 
     An acronym counts as known when the evidence spells it out ("AI" for "artificial intelligence").
     """
-    out = []
     question = redact(question)  # "jane.doe@council.gov.uk" is contact data, not a name to look up
+    out = unknown_places(question, bm25, evidence)
     capitalised = set(_names(question))
     for m in _WORDS.finditer(question):
         word = re.sub(r"['’]s?$", "", m.group(0))
         if word not in capitalised and word.lower() not in NAMES:
             continue  # a capitalised word that does not open a sentence, or a proper noun typed in lower case
-        terms = tokenize(word)
+        terms = tokenize(word) + tokenize(DEMONYMS.get(word.lower(), ""))
         if not terms or any(t in bm25.vocab for t in terms):
             continue
         if word.rstrip("s").isupper() and _spelt_out(word.rstrip("s"), evidence):
             continue
         out.append(word)
+    return out
+
+
+def unknown_places(question: str, bm25: BM25Index, evidence: str) -> list[str]:
+    """Places of several words in the question ("the lake district") that the guidance does not name: one of
+    their words is not in the index, or the retrieved passages, which would hold them if it did, do not."""
+    words = " ".join(_WORDS.findall(question.lower()))
+    said = " ".join(_WORDS.findall(evidence.lower()))
+    out = []
+    for place in PLACES:
+        phrase = " ".join(_WORDS.findall(place))
+        if not re.search(rf"\b{re.escape(phrase)}\b", words):
+            continue
+        terms = tokenize(phrase)
+        if any(t not in bm25.vocab for t in terms) or not re.search(rf"\b{re.escape(phrase)}\b", said):
+            out.append(place)
     return out
 
 

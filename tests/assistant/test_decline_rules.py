@@ -20,6 +20,8 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("step by step, how do I set up a data observatory?") == [("howto", "")]
     assert wanted_kinds("What's your office address and phone number?") == [("contact", "")]
     assert wanted_kinds("Is Socitm recruiting at the moment?") == [("organisation", "recruiting")]
+    assert wanted_kinds("is socitm a charity?") == [("organisation", "charity")]
+    assert wanted_kinds("apart from that one, what were the other three missions?") == [("list", "3")]
     # advice, not a date; a description, not a list
     assert wanted_kinds("When should citizens be brought into recovery work?") == []
     assert wanted_kinds("What does the prospectus say about connected places?") == []
@@ -46,6 +48,9 @@ NOT_GIVEN = [
     "Step by step, how do I run a procurement for a new housing system?",
     "Is Socitm recruiting for any policy roles right now?",
     "Where is Socitm's registered office?",
+    "is socitm set up as a charity or as a company?",
+    "apart from the young people one, what are the other 3 missions camden set itself?",
+    "any good cycling trails in the peak district?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -53,6 +58,8 @@ GIVEN = [
     "when is lichfield aiming to hit net zero?",
     "When did Socitm first publish its strategy for ICT-enabled reform?",
     "How many missions are there in levelling up?",
+    "what is the cornish council's long-term plan for the county?",
+    "what does the west midlands industrial strategy build on?",
 ]
 
 
