@@ -28,9 +28,16 @@ _MONEY_Q = re.compile(r"\b(costs?|fees?|prices?|pricing|salary|salaries|wages?|c
                       r"allocated|worth|put into)\b", re.IGNORECASE)
 _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s the (population|number)\b|\bpopulation of\b|\bwhat population\b|"
                       r"\bwhat (?:is|was|were|are|will be) the (?:\w+ ){0,3}?(?:number|total|size|increase|decrease|rise|"
-                      r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b", re.IGNORECASE)
-_DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (year|date|month|day|time)\b|"
-                     r"\bdeadlines?\b|\bwhich year\b|\bsince when\b", re.IGNORECASE)
+                      r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b", re.IGNORECASE)
+_DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (years?|dates?|months?|days?|time)\b|"
+                     r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b", re.IGNORECASE)
+# "How long does it take?": a length of time.
+_DURATION_Q = re.compile(r"\bhow long (does|did|will|would|is|was|has|have|do|can|should)\b|\bhow many (years|months|"
+                         r"weeks|days|hours)\b", re.IGNORECASE)
+# "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
+_PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
+                        r"packages?)\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
+                        r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 _AGENT_Q = re.compile(r"\bwho (?:\w+ly |now |still )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
@@ -49,8 +56,8 @@ _LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|giv
                      rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your )?"
                      rf"(other |remaining )?(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
-_HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\bwalk me through\b|\binstructions (for|on|to)\b|"
-                      r"\bhow (do|can|should|would) (i|we)\b", re.IGNORECASE)
+_HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
+                      r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|\bgo about\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
                         r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)
 # Socitm as an organisation (jobs, governance, events, joining): the guidance sets out positions, so a
@@ -70,6 +77,11 @@ _MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(k|m|bn|thousand|million|billi
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _COUNT = re.compile(rf"(?<![\w-])(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)  # not "Covid-19"
 _PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|quarter)\b", re.IGNORECASE)
+_DURATION = re.compile(r"\b(\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|"
+                       r"fifty|several|many|few)\+? (years?|months?|weeks?|days?|hours?|minutes?|decades?)\b",
+                       re.IGNORECASE)
+_LABEL = re.compile(r"\b(scope|phase|level|tier|stage|step|version|wave|round|part|section|chapter|mission|page|"
+                    r"covid)[ -]$", re.IGNORECASE)
 _DATE = re.compile(r"\b(1[89]|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
                    r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
                    r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(last|next) (week|month|year)\b", re.IGNORECASE)
@@ -141,6 +153,10 @@ def wanted_kinds(question: str) -> list[tuple[str, str]]:
         out.append(("count", ""))
     if _DATE_Q.search(question):
         out.append(("date", ""))
+    if _DURATION_Q.search(question) and not _COUNT_Q.search(question):
+        out.append(("duration", ""))
+    if _PRODUCT_Q.search(question):
+        out.append(("product", " ".join(sorted(set(tokenize(question))))))
     if _CONTACT_Q.search(question):
         out.append(("contact", ""))
     if _HOWTO_Q.search(question):
@@ -155,8 +171,9 @@ def holds(text: str, kind: str, detail: str = "") -> bool:
         return bool(_MONEY.search(text))
     if kind == "percent":
         return bool(_PERCENT.search(text))
-    if kind == "count":
-        return any(not _YEAR.fullmatch(m.group(0)) for m in _COUNT.finditer(text))
+    if kind == "count":  # not a year, nor a label's number ("Scope 1 emissions", "Phase 2")
+        return any(not _YEAR.fullmatch(m.group(0)) and not _LABEL.search(text[:m.start()])
+                   for m in _COUNT.finditer(text))
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "contact":
@@ -168,6 +185,11 @@ def holds(text: str, kind: str, detail: str = "") -> bool:
                     and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text))
     if kind == "list":
         return len(_ITEM.findall(text)) >= int(detail or 0)
+    if kind == "duration":
+        return bool(_DURATION.search(text))
+    if kind == "product":  # a name the question does not already hold ("they use Liquidlogic")
+        asked = set(detail.split()) | {"socitm"}
+        return any(not set(tokenize(n)) & asked for n in _name_groups(text))
     if kind == "organisation":
         return set(tokenize(detail)) <= set(tokenize(text))
     return True  # howto: any sentence, if it speaks to the question
@@ -245,11 +267,22 @@ KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percent
 
 # Share of the question's specific vocabulary (IDF-weighted) that a sentence giving the fact must speak to.
 # Counts ask less (the number is often a sentence away from the thing counted, "Our 2,500+ members", and the
-# counted noun is checked on its own); instructions ask more (a how-to sentence must be about that task).
+# counted noun is checked on its own); instructions ask more (a how-to sentence must be about that task); a
+# length of time asks only for the question's names ("how long has Socitm been going? it's for a board paper":
+# the words around the question are not what a "nearly 40 years" sentence is about).
 FOCUS_DEFAULT = 0.3
-FOCUS_MIN = {"count": 0.2, "howto": 0.5}
+FOCUS_MIN = {"count": 0.2, "howto": 0.5, "duration": 0.0}
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|are|is|were|was|will|would|can|could|have|has|"
                       r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
+
+
+# Nouns that count the same things: "how many schemes" is answered by "43 projects".
+_ALIKE = [frozenset(tokenize(g)) for g in (
+    "scheme schemes project projects initiative initiatives programme programmes programs",
+    "people residents citizens individuals persons",
+    "staff employees workers workforce",
+    "homes houses households properties dwellings",
+    "firms companies businesses organisations organizations")]
 
 
 # Words that ask rather than say what about: "what does Socitm mean by ...", "tell me about ...".
@@ -276,6 +309,7 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     names = set(tokenize(" ".join(n for n in _names(question) if not n.isupper()))) - GENERIC_TERMS
     m = _COUNTED.search(question) if kind == "count" else None
     counted = set(tokenize(m.group(1))) if m else set()  # "how many homes": a number of homes, not any number
+    counted |= {t for group in _ALIKE if counted & group for t in group}  # "how many schemes": "43 projects"
     for u in units:
         if not holds(u.text, kind, detail):
             continue
@@ -287,6 +321,21 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
         if not focus or _share(focus, present) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
             return u
     return None
+
+
+def _name_groups(text: str) -> list[str]:
+    """Runs of capitalised words holding a name that does not open a sentence ("Socitm Advisory", "Mosaic")."""
+    found = set(_names(text))
+    groups: list[list[str]] = []
+    last = -2
+    for i, m in enumerate(_WORDS.finditer(text)):
+        if m.group(0)[:1].isupper():
+            if i == last + 1:
+                groups[-1].append(re.sub(r"['’]s?$", "", m.group(0)))
+            else:
+                groups.append([re.sub(r"['’]s?$", "", m.group(0))])
+            last = i
+    return [" ".join(g) for g in groups if found & set(g)]
 
 
 def _names(question: str) -> list[str]:

@@ -22,6 +22,11 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("Is Socitm recruiting at the moment?") == [("organisation", "recruiting")]
     assert wanted_kinds("is socitm a charity?") == [("organisation", "charity")]
     assert wanted_kinds("apart from that one, what were the other three missions?") == [("list", "3")]
+    assert wanted_kinds("how long will the rollout take?") == [("duration", "")]
+    assert wanted_kinds("on what dates do the sessions run?") == [("date", "")]
+    assert ("count", "") in wanted_kinds("by how much did recycling rise?")
+    assert wanted_kinds("how would a parish council go about applying?") == [("howto", "")]
+    assert wanted_kinds("Which CRM did the county pick?") == [("product", "counti crm pick")]
     # advice, not a date; a description, not a list
     assert wanted_kinds("When should citizens be brought into recovery work?") == []
     assert wanted_kinds("What does the prospectus say about connected places?") == []
@@ -35,6 +40,10 @@ def test_what_holds_each_kind():
     assert holds("Call 0121 496 0000 or write to B1 1AA.", "contact") and not holds("Contact us.", "contact")
     assert not holds("A Covid-19 digital impact survey", "count")  # a number inside a name is no count
     assert holds("- one\n- two\n- three", "list", "3") and not holds("the 12 missions set out for LU", "list", "12")
+    assert not holds("a tool for Scope 1 and Scope 2 emissions", "count")  # labels, not quantities
+    assert holds("It took nearly 40 years.", "duration") and not holds("It took a while.", "duration")
+    assert holds("The county uses Mosaic for case records.", "product", "counti crm pick")
+    assert not holds("Socitm Advisory helps councils.", "product", "counti crm pick socitm")
 
 
 NOT_GIVEN = [
@@ -51,6 +60,10 @@ NOT_GIVEN = [
     "is socitm set up as a charity or as a company?",
     "apart from the young people one, what are the other 3 missions camden set itself?",
     "any good cycling trails in the peak district?",
+    "we've had a data breach this morning - what are the first steps we should take?",
+    "roughly how long does the cornwall plan's annual review take to produce?",
+    "what case management software does bicester use for its healthy new town work?",
+    "how many schemes in blackpool got silicon sands money?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -60,6 +73,7 @@ GIVEN = [
     "How many missions are there in levelling up?",
     "what is the cornish council's long-term plan for the county?",
     "what does the west midlands industrial strategy build on?",
+    "how many anti-knife crime schemes did the mayor's £1.4m pay for?",
 ]
 
 
