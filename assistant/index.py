@@ -12,6 +12,7 @@ from ingest.headings import HeadingIndex
 from ingest.lexical import LiveBM25
 from ingest.settings import Settings
 from ingest.store import VectorStore
+from ingest.tokens import model_identity
 
 
 class Index:
@@ -27,7 +28,9 @@ class Index:
 
     @cached_property
     def catalog(self) -> Catalog:
-        return Catalog(self.settings.catalog_path)
+        catalog = Catalog(self.settings.catalog_path)
+        catalog.check_model(model_identity(self.settings.embed_model))
+        return catalog
 
     @cached_property
     def store(self) -> VectorStore:
@@ -50,5 +53,6 @@ class Index:
         if self._embedder is None:
             from ingest.embedder import shared_embedder
 
-            self._embedder = shared_embedder(self.settings.embed_batch, self.settings.embed_backend)
+            self._embedder = shared_embedder(self.settings.embed_batch, self.settings.embed_backend,
+                                             self.settings.embed_model)
         return self._embedder

@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     beir.add_argument("--prf-docs", type=int, help="dense pseudo-relevance feedback: top chunks mixed into the query")
     beir.add_argument("--prf-weight", type=float, help="weight of their mean vector (Rocchio)")
     beir.add_argument("--cache", type=Path, help="where cached indexes live (default .cache/beir)")
+    beir.add_argument("--model", type=Path, help="embedding model folder (python -m evals finetune); default: "
+                                                 "SOCITM_EMBED_MODEL or the bundled all-MiniLM-L6-v2")
     beir.add_argument("--per-query", action="store_true", help="add per_query results to the JSON")
     _common(beir)
 
@@ -57,6 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--cache", type=Path)
     tune.add_argument("--stages", default="base,prf", help="comma-separated: base, prf, fusions")
     tune.add_argument("--json", action="store_true")
+
+    ft = sub.add_parser("finetune", help="fine-tune the embedding model on a BEIR dataset's judged queries")
+    ft.add_argument("--data", type=Path, required=True, help="folder with corpus.jsonl, queries.jsonl, qrels/")
+    ft.add_argument("--split", default="train", help="the judged queries to learn from (default train)")
+    ft.add_argument("--out", type=Path, help="model folder to write (default .cache/models/<dataset>-<split>-e<N>)")
+    ft.add_argument("--epochs", type=int, default=1)
+    ft.add_argument("--lr", type=float, default=2e-5, help="learning rate (default 2e-5)")
+    ft.add_argument("--batch", type=int, default=32, help="queries per step (default 32)")
+    ft.add_argument("--hold-out", type=float, default=0.0,
+                    help="share of the split's queries kept out of training, for scoring it (default 0)")
+    ft.add_argument("--cache", type=Path, help="where cached indexes live (default .cache/beir)")
+    ft.add_argument("--json", action="store_true", help="print one JSON object")
+    ft.add_argument("--quiet", action="store_true", help="no progress bars")
 
     fb = sub.add_parser("from-feedback", help="draft eval cases from poorly rated answers")
     fb.add_argument("--data-dir", type=Path, help="the app's data folder holding feedback.sqlite3")
@@ -82,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             return _beir(args, command)
         if args.command == "tune-beir":
             return _tune(args)
+        if args.command == "finetune":
+            return _finetune(args)
         return _from_feedback(args)
     except SocitmError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -130,8 +147,8 @@ def _beir(args: argparse.Namespace, command: str) -> int:
     modes = ["dense", "bm25", "hybrid"] if args.mode == "all" else [args.mode]
     overrides = {"fusion": args.fusion, "alpha": args.alpha, "k1": args.k1, "b": args.b, "depth": args.depth,
                  "prf_docs": args.prf_docs, "prf_weight": args.prf_weight}
-    result = evaluate_beir(data, modes, Settings.from_env(), args.cache or CACHE_ROOT, progress=not args.quiet,
-                           **overrides)
+    settings = Settings.from_env(embed_model=str(args.model) if args.model else None)
+    result = evaluate_beir(data, modes, settings, args.cache or CACHE_ROOT, progress=not args.quiet, **overrides)
     result["config"]["command"] = command
     folder = None if args.no_report else write_beir_report(result, args.reports)
     if args.json:
@@ -140,8 +157,12 @@ def _beir(args: argparse.Namespace, command: str) -> int:
             out["per_query"] = result["per_query"]
         print(json.dumps(out))
     else:
-        print(f"BEIR {result['dataset']} ({result['split']}, {result['n_queries']} queries); index "
-              f"{'reused' if result['config']['reused'] else 'built'} at {result['config']['data_dir']}")
+        cfg = result["config"]
+        print(f"BEIR {result['dataset']} ({result['split']}, {result['n_queries']} queries); model {cfg['model']}; "
+              f"index {'reused' if cfg['reused'] else 'built'} at {cfg['data_dir']}")
+        if cfg["excluded_training_queries"]:
+            print(f"  scored on the queries held out of fine-tuning only ({cfg['excluded_training_queries']} "
+                  "queries the model learnt from are left out)")
         print(f"  {'mode':<8} {'nDCG@10':>8} {'R@100':>7} {'MRR@10':>7}  settings")
         for mode, r in result["results"].items():
             print(f"  {mode:<8} {r['ndcg@10']:>8.4f} {r['recall@100']:>7.4f} {r['mrr@10']:>7.4f}  "
@@ -160,6 +181,23 @@ def _tune(args: argparse.Namespace) -> int:
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
     rows = tune(load_beir(args.data, args.split), Settings.from_env(), args.cache or CACHE_ROOT, stages)
     print(json.dumps(rows) if args.json else print_table(rows))
+    return 0
+
+
+def _finetune(args: argparse.Namespace) -> int:
+    from .beir import CACHE_ROOT, load_beir
+    from .finetune import finetune
+
+    info = finetune(load_beir(args.data, args.split), args.out, Settings.from_env(), args.cache or CACHE_ROOT,
+                    args.epochs, args.lr, args.batch, args.hold_out, progress=not args.quiet)
+    if args.json:
+        print(json.dumps({k: v for k, v in info.items() if k != "held_out"}))
+    else:
+        print(f"Fine-tuned on {info['examples']} query-passage pairs from {info['queries']} queries of "
+              f"{info['dataset']} ({info['split']}; {len(info['held_out'])} held out), {info['epochs']} epoch(s), "
+              f"{info['steps']} steps in {info['seconds']} s; loss {info['first_loss']:.3f} -> {info['last_loss']:.3f}")
+        print(f"Model: {info['out']}")
+        print(f"Score it: python -m evals beir --data {args.data} --model {info['out']} --split test")
     return 0
 
 

@@ -105,6 +105,10 @@ def cache_dir_for(data: BeirData, root: Path = CACHE_ROOT, settings: Settings | 
     st = data.corpus_path.stat()
     s = settings or Settings()
     key = f"{st.st_size}:{st.st_mtime_ns}:{CHUNKER_VERSION}:{s.chunk_tokens}:{s.overlap_tokens}"
+    if s.embed_model:  # another model's vectors: an index of their own (the bundled model keeps the old key)
+        from ingest.tokens import model_identity
+
+        key += f":{model_identity(s.embed_model)}"
     return Path(root) / f"{data.name}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
 
 
@@ -279,6 +283,7 @@ def evaluate_beir(data: BeirData, modes: list[str], settings: Settings | None = 
     `overrides` set RetrievalConfig fields (fusion, alpha, k1, b, depth) instead of the defaults."""
     t0 = time.perf_counter()
     settings = settings or Settings()
+    data, excluded = _without_training_queries(data, settings.embed_model)
     data_dir = cache_dir_for(data, cache_root, settings)
     info = build_index(data, data_dir, settings)
     searcher = BeirSearcher(data_dir, settings)
@@ -301,7 +306,30 @@ def evaluate_beir(data: BeirData, modes: list[str], settings: Settings | None = 
         labels[mode] = config.label()
     config_info = {"data_dir": str(data_dir), "documents": info.get("documents"), "chunks": info.get("chunks"),
                    "reused": info["reused"], "index_seconds": info.get("seconds"), "labels": labels,
-                   "seconds": round(time.perf_counter() - t0, 1), "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+                   "seconds": round(time.perf_counter() - t0, 1), "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+                   "model": _model_name(settings.embed_model), "excluded_training_queries": excluded}
     return {"kind": "beir", "dataset": data.name, "split": data.split, "n_queries": len(data.queries),
             "results": results, "baselines": BASELINES.get(data.name.lower(), {}), "config": config_info,
             "recall_curve": curves, "per_query": per_query}
+
+
+def _model_name(model: str) -> str:
+    from ingest.tokens import model_identity
+
+    return model_identity(model)
+
+
+def _without_training_queries(data: BeirData, model: str) -> tuple[BeirData, int]:
+    """`data` without the queries a fine-tuned `model` learnt from (evals/finetune.py), and how many."""
+    from dataclasses import replace
+
+    from .finetune import training_queries
+
+    seen = training_queries(model, data) if model else None
+    if not seen:
+        return data, 0
+    if seen >= set(data.queries):
+        raise SocitmError(f"{model} was fine-tuned on every query of {data.name}'s '{data.split}' split: score "
+                          "another split (test), or fine-tune with --hold-out")
+    kept = {q: t for q, t in data.queries.items() if q not in seen}
+    return replace(data, queries=kept, qrels={q: data.qrels[q] for q in kept}), len(seen)

@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import IndexUnavailable
+from .errors import IndexUnavailable, SocitmError
 from .records import Chunk
+from .tokens import BUNDLED
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -92,6 +93,24 @@ class Catalog:
 
     def generation(self) -> int:
         return int(self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+
+    def embed_model(self) -> str:
+        """The embedding model this index's vectors come from (indexes made before this was recorded: the
+        bundled model, the only one there was)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='embed_model'").fetchone()
+        return str(row[0]) if row else BUNDLED
+
+    def check_model(self, identity: str, claim: bool = False) -> None:
+        """Refuse to mix vectors of two models; with `claim`, an empty index takes `identity` as its model."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='embed_model'").fetchone()
+        if row is None and claim and self.chunk_count() == 0:
+            with self.tx() as db:
+                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('embed_model', ?)", (identity,))
+            return
+        if self.embed_model() != identity:
+            raise SocitmError(f"{self.path.parent} holds vectors of the embedding model '{self.embed_model()}', "
+                              f"not '{identity}' (SOCITM_EMBED_MODEL): use another --data-dir for this model, or "
+                              "set SOCITM_EMBED_MODEL back")
 
     # documents -------------------------------------------------------------------------------
     def document(self, doc_id: str) -> dict[str, Any] | None:

@@ -62,7 +62,7 @@ def encode_spans_with(forward: Forward, texts: list[str], spans: list[Spans], st
 class Embedder:
     """Encodes text to unit-length 384-d vectors on the CPU."""
 
-    def __init__(self, batch_size: int = 32):
+    def __init__(self, batch_size: int = 32, model: str = ""):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
@@ -70,7 +70,7 @@ class Embedder:
 
         transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every start
         self.batch_size = batch_size
-        self.model = SentenceTransformer(str(model_dir()), device="cpu", local_files_only=True)
+        self.model = SentenceTransformer(str(model_dir(model)), device="cpu", local_files_only=True)
         self.model.max_seq_length = 256
         self._encode_lock = threading.Lock()
 
@@ -119,24 +119,25 @@ class Embedder:
 BACKENDS = ("onnx", "torch", "onnx-int8")  # onnx: the same vectors as torch, faster (BENCHMARKS.md)
 
 
-def make_embedder(backend: str = "onnx", batch_size: int = 32) -> Any:
-    """An embedder for `backend`; ONNX falls back to torch (with a warning) if it cannot be exported."""
+def make_embedder(backend: str = "onnx", batch_size: int = 32, model: str = "") -> Any:
+    """An embedder for `backend` and `model` (a folder; empty: the bundled model); ONNX falls back to torch
+    (with a warning) if it cannot be exported."""
     if backend not in BACKENDS:
         raise ValueError(f"embed_backend must be one of {', '.join(BACKENDS)}, not '{backend}'")
     if backend != "torch":
         try:
             from .onnx_embed import OnnxEmbedder
 
-            return OnnxEmbedder(batch_size, quantized=backend == "onnx-int8")
+            return OnnxEmbedder(batch_size, quantized=backend == "onnx-int8", model=model)
         except Exception as e:  # noqa: BLE001 - export needs torch + onnx; the torch model always works
             log.warning("ONNX embedder unavailable (%s: %s); using torch", type(e).__name__, e)
-    return Embedder(batch_size)
+    return Embedder(batch_size, model)
 
 
-def shared_embedder(batch_size: int = 32, backend: str = "torch") -> Any:
+def shared_embedder(batch_size: int = 32, backend: str = "torch", model: str = "") -> Any:
     """One model per process: loading costs time and memory, so every component shares it."""
     with _lock:
-        key = f"{backend}:{batch_size}"
+        key = f"{backend}:{batch_size}:{model}"
         if key not in _models:
-            _models[key] = make_embedder(backend, batch_size)
+            _models[key] = make_embedder(backend, batch_size, model)
         return _models[key]

@@ -20,7 +20,7 @@ import numpy as np
 
 from .embedder import Spans, encode_spans_with
 from .settings import PROJECT_DIR
-from .tokens import MODEL_MAX_PIECES, model_dir
+from .tokens import BUNDLED, MODEL_MAX_PIECES, model_dir, model_identity
 
 DIM = 384
 DEFAULT_DIR = PROJECT_DIR / ".cache" / "onnx"
@@ -39,16 +39,17 @@ def _fingerprint(folder: Path) -> str:
     return h.hexdigest()[:12]
 
 
-def model_path(cache_dir: Path | None = None, quantized: bool = False) -> Path:
-    """Where the exported model for the bundled weights lives (it may not exist yet)."""
-    folder = Path(cache_dir or DEFAULT_DIR) / f"all-MiniLM-L6-v2-{_fingerprint(model_dir())}"
+def model_path(cache_dir: Path | None = None, quantized: bool = False, model: str = "") -> Path:
+    """Where the exported model for the bundled (or `model`'s) weights lives (it may not exist yet)."""
+    name = BUNDLED if not model else model_identity(model)
+    folder = Path(cache_dir or DEFAULT_DIR) / f"{name}-{_fingerprint(model_dir(model))}"
     return folder / ("model-int8-matmul-pc.onnx" if quantized else "model.onnx")
 
 
-def export(cache_dir: Path | None = None, quantized: bool = False) -> Path:
+def export(cache_dir: Path | None = None, quantized: bool = False, model: str = "") -> Path:
     """Export the transformer (without pooling) to ONNX once. int8 is a dynamic quantisation of its matrix
     products with one scale per output channel (per-tensor scales drift to cosine ~0.93 against torch)."""
-    target = model_path(cache_dir, quantized)
+    target = model_path(cache_dir, quantized, model)
     with _export_lock:
         if target.is_file():
             return target
@@ -57,15 +58,15 @@ def export(cache_dir: Path | None = None, quantized: bool = False) -> Path:
         if quantized:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
-            quantize_dynamic(str(export(cache_dir, False)), str(tmp), weight_type=QuantType.QInt8,
+            quantize_dynamic(str(export(cache_dir, False, model)), str(tmp), weight_type=QuantType.QInt8,
                              op_types_to_quantize=["MatMul"], per_channel=True)
         else:
-            _export_fp32(tmp)
+            _export_fp32(tmp, model)
         os.replace(tmp, target)
     return target
 
 
-def _export_fp32(out: Path) -> None:
+def _export_fp32(out: Path, model_folder: str = "") -> None:
     import torch
     from transformers import AutoModel
 
@@ -78,7 +79,7 @@ def _export_fp32(out: Path) -> None:
             return self.model(input_ids=input_ids, attention_mask=attention_mask,
                               token_type_ids=token_type_ids).last_hidden_state
 
-    model = AutoModel.from_pretrained(str(model_dir()), local_files_only=True, attn_implementation="eager").eval()
+    model = AutoModel.from_pretrained(str(model_dir(model_folder)), local_files_only=True, attn_implementation="eager").eval()
     dummy = tuple(torch.ones(2, 16, dtype=torch.long) for _ in range(3))
     names = ["input_ids", "attention_mask", "token_type_ids"]
     with torch.no_grad():
@@ -91,19 +92,19 @@ class OnnxEmbedder:
     """Encodes text to unit-length 384-d vectors with onnxruntime on the CPU."""
 
     def __init__(self, batch_size: int = 32, cache_dir: Path | None = None, quantized: bool = False,
-                 threads: int = 0):
+                 threads: int = 0, model: str = ""):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.batch_size = batch_size
-        path = export(cache_dir, quantized)
+        path = export(cache_dir, quantized, model)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")  # 2 shared cores: no busy-waiting
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+        self.tokenizer = Tokenizer.from_file(str(model_dir(model) / "tokenizer.json"))
         self.tokenizer.enable_truncation(MODEL_MAX_PIECES)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._lock = threading.Lock()

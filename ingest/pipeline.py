@@ -44,6 +44,7 @@ from .sentences import UNITS_VERSION, unit_hashes
 from .settings import Settings
 from .store import VectorStore, set_aside_embedded
 from .structure import parse_blocks
+from .tokens import model_identity
 
 TERMS_VERSION = "2"  # bump when keyword_terms changes: documents are re-indexed (vectors come from the cache)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -111,6 +112,7 @@ class Ingestor:
     def __init__(self, settings: Settings, embedder: Any = None, lock_wait: float = 0.0):
         self.settings = settings
         self.catalog = Catalog(settings.catalog_path)
+        self.catalog.check_model(model_identity(settings.embed_model), claim=True)
         self.chunker = Chunker(settings.chunk_tokens, settings.overlap_tokens)
         self.limits = LoadLimits(max_bytes=int(settings.max_file_mb * 1024 * 1024), max_pdf_pages=settings.max_pdf_pages,
                                  timeout=settings.fetch_timeout, allow_private=settings.allow_private_urls)
@@ -124,7 +126,8 @@ class Ingestor:
         if self._embedder is None:
             from .embedder import shared_embedder
 
-            self._embedder = shared_embedder(self.settings.embed_batch, self.settings.embed_backend)
+            self._embedder = shared_embedder(self.settings.embed_batch, self.settings.embed_backend,
+                                             self.settings.embed_model)
         return self._embedder
 
     @property

@@ -35,6 +35,7 @@ class Settings:
     overlap_tokens: int = 32
     embed_batch: int = 32
     embed_backend: str = "onnx"  # onnx | torch | onnx-int8: same model; onnx gives the same vectors, faster
+    embed_model: str = ""  # a folder with a fine-tuned all-MiniLM-L6-v2 (python -m evals finetune); "" = bundled
     max_file_mb: float = 20.0
     max_pdf_pages: int = 2000
     fetch_timeout: float = 15.0
