@@ -205,7 +205,7 @@ class Assistant:
             else:
                 found = dl.typed_evidence(units, kind, detail, question, context, bm25)
                 if found is None and search.dependent:  # "when did it come out?": the topic is in earlier turns
-                    found = dl.typed_evidence(units, kind, detail, search.query, context, bm25)
+                    found = dl.typed_evidence(units, kind, detail, search.query, context, bm25, asked=question)
                 signals.found = signals.found or found
                 ok = found is not None
             if not ok:

@@ -31,6 +31,23 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s the (population|number)\b|\
                       r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (years?|dates?|months?|days?|time)\b|"
                      r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b", re.IGNORECASE)
+# "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
+_WHICH_NAME_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
+                           r"organisations?|organizations?|companies|firms|charities|universities|schools|hospitals|"
+                           r"trusts)\b(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
+# "What gigabit target did the white paper set?": a target is a figure or a date.
+_TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of|for) (?:how|what)\b", re.IGNORECASE)
+# "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
+_OUTCOME_Q = re.compile(r"\b(has|have|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|reached|"
+                        r"delivered on|succeeded|worked|paid off)\b|\bdid (it|that|this|they) (actually |really )?"
+                        r"(work|succeed|pay off)\b", re.IGNORECASE)
+# "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
+_RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost important\b|\bmatters? most\b|"
+                        r"\brank(s|ed|ing)?\b", re.IGNORECASE)
+_OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
+                      r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
+_RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|ies)\b|\bmost important\b|"
+                      r"\babove all\b|\bforemost\b|\bpriorit(y|ise|ize)s?\b.*\b(over|before|first)\b", re.IGNORECASE)
 # "How long does it take?": a length of time.
 _DURATION_Q = re.compile(r"\bhow long (does|did|will|would|is|was|has|have|do|can|should)\b|\bhow many (years|months|"
                          r"weeks|days|hours)\b", re.IGNORECASE)
@@ -40,8 +57,9 @@ _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|p
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
-_AGENT_Q = re.compile(r"\bwho (?:\w+ly |now |still )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
-                      r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned)\b", re.IGNORECASE)
+_AGENT_Q = re.compile(r"\bwho (?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
+                      r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned|"
+                      r"came up with|coined|invented|devised|originated|created|developed|designed|built)\b", re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
           "chairs": "chaired|chairs|chair", "chaired": "chaired|chair", "leads": "led|leads|leader",
@@ -49,7 +67,10 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "headed": "headed|head", "founded": "founded|founder", "funds": "funded|funds|funding from",
           "funded": "funded|funding from", "sponsors": "sponsored|sponsors|sponsor", "sponsored": "sponsored|sponsor",
           "signed": "signed", "manages": "managed|manages|manager", "managed": "managed|manager",
-          "owns": "owned|owns|owner", "owned": "owned|owner"}
+          "owns": "owned|owns|owner", "owned": "owned|owner", "came up with": "came up with|coined|devised|invented|"
+          "developed|created|originated|conceived", "coined": "coined|came up with", "invented": "invented|inventor",
+          "devised": "devised|came up with", "originated": "originated|originator", "created": "created|creator",
+          "developed": "developed|developer", "designed": "designed|designer", "built": "built|builder"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 _LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
@@ -67,8 +88,8 @@ _ORG_Q = re.compile(r"\b(?P<what>hiring|recruiting|vacancies|code of conduct|con
                     r"board (?:members? )?(?:are |is )?elected|elected to the board|charity|charitable|company number|"
                     r"not[- ]for[- ]profit|annual report|annual accounts|awards?|membership benefits|"
                     r"become a member|training courses?|certifications?)\b", re.IGNORECASE)
-_ROLE_Q = re.compile(r"\bwho (is|was|are|were) (\w+['’]s |the )?(current |new |present |first |previous |next )?"
-                     r"(?P<role>president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|"
+_ROLE_Q = re.compile(r"\bwho(?: is| was| are| were|['’]s) (\w+['’]s |the )?(current |new |present |first |previous |next )?"
+                     r"(?:[\w-]+ ){0,3}?(?P<role>president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|"
                      r"leader|founder|secretary|minister|treasurer|manager)\b", re.IGNORECASE)
 
 _CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
@@ -80,6 +101,8 @@ _PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|qua
 _DURATION = re.compile(r"\b(\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|"
                        r"fifty|several|many|few)\+? (years?|months?|weeks?|days?|hours?|minutes?|decades?)\b",
                        re.IGNORECASE)
+_ORG_WORDS = frozenset(tokenize("council county borough city district authority metropolitan combined government "
+                                 "department ltd limited plc trust"))  # "Nottinghamshire County Council" is new
 _LABEL = re.compile(r"\b(scope|phase|level|tier|stage|step|version|wave|round|part|section|chapter|mission|page|"
                     r"covid)[ -]$", re.IGNORECASE)
 _DATE = re.compile(r"\b(1[89]|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
@@ -155,8 +178,14 @@ def wanted_kinds(question: str) -> list[tuple[str, str]]:
         out.append(("date", ""))
     if _DURATION_Q.search(question) and not _COUNT_Q.search(question):
         out.append(("duration", ""))
-    if _PRODUCT_Q.search(question):
+    if _PRODUCT_Q.search(question) or _WHICH_NAME_Q.search(question):
         out.append(("product", " ".join(sorted(set(tokenize(question))))))
+    if _TARGET_Q.search(question) and not _DATE_Q.search(question):
+        out.append(("figure", ""))
+    if _OUTCOME_Q.search(question):
+        out.append(("outcome", ""))
+    if _RANKING_Q.search(question):
+        out.append(("ranking", ""))
     if _CONTACT_Q.search(question):
         out.append(("contact", ""))
     if _HOWTO_Q.search(question):
@@ -185,11 +214,18 @@ def holds(text: str, kind: str, detail: str = "") -> bool:
                     and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text))
     if kind == "list":
         return len(_ITEM.findall(text)) >= int(detail or 0)
+    if kind == "figure":  # a number of any kind, a year included ("net zero by 2035")
+        return bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))
+    if kind == "outcome":
+        return bool(_OUTCOME.search(text))
+    if kind == "ranking":
+        return bool(_RANKING.search(text))
     if kind == "duration":
         return bool(_DURATION.search(text))
     if kind == "product":  # a name the question does not already hold ("they use Liquidlogic")
         asked = set(detail.split()) | {"socitm"}
-        return any(not set(tokenize(n)) & asked for n in _name_groups(text))
+        return any((set(tokenize(n)) - _ORG_WORDS) and not (set(tokenize(n)) - _ORG_WORDS) & asked
+                   for n in _name_groups(text))
     if kind == "organisation":
         return set(tokenize(detail)) <= set(tokenize(text))
     return True  # howto: any sentence, if it speaks to the question
@@ -271,7 +307,7 @@ KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percent
 # length of time asks only for the question's names ("how long has Socitm been going? it's for a board paper":
 # the words around the question are not what a "nearly 40 years" sentence is about).
 FOCUS_DEFAULT = 0.3
-FOCUS_MIN = {"count": 0.2, "howto": 0.5, "duration": 0.0}
+FOCUS_MIN = {"count": 0.2, "howto": 0.5, "duration": 0.0, "product": 0.2}
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|are|is|were|was|will|would|can|could|have|has|"
                       r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
 
@@ -296,17 +332,19 @@ def subject_terms(question: str) -> set[str]:
 
 
 def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, context: list[str],
-                   bm25: BM25Index | None = None) -> Unit | None:
+                   bm25: BM25Index | None = None, asked: str | None = None) -> Unit | None:
     """The best sentence that holds the kind of fact asked for and speaks to what the question is about.
 
     "Speaks to" means that its words, with `context[u.rank]` (its chunk's heading), hold every capitalised
     name of the question, the counted noun of "how many X", and at least FOCUS_MIN of the question's specific
-    terms by IDF weight ("when did the government announce its missions" needs more than "missions").
+    terms by IDF weight ("when did the government announce its missions" needs more than "missions"). The
+    names are those of `asked` when given (a follow-up's own words, searched with the earlier turn's topic).
     """
     weights = term_weights(question, bm25) if bm25 is not None else {t: 1.0 for t in tokenize(question)}
     focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and t not in KIND_TERMS
              and (kind != "count" or bm25 is None or t in bm25.vocab)}
-    names = set(tokenize(" ".join(n for n in _names(question) if not n.isupper()))) - GENERIC_TERMS
+    # names come from what was asked: a follow-up's search query also carries the earlier turn's headings
+    names = set(tokenize(" ".join(n for n in _names(asked or question) if not n.isupper()))) - GENERIC_TERMS
     m = _COUNTED.search(question) if kind == "count" else None
     counted = set(tokenize(m.group(1))) if m else set()  # "how many homes": a number of homes, not any number
     counted |= {t for group in _ALIKE if counted & group for t in group}  # "how many schemes": "43 projects"
@@ -325,7 +363,8 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
 
 def _name_groups(text: str) -> list[str]:
     """Runs of capitalised words holding a name that does not open a sentence ("Socitm Advisory", "Mosaic")."""
-    found = set(_names(text))
+    bare = [re.sub(r"['’]s?$", "", w) for w in _WORDS.findall(text)]
+    found = set(_names(text)) | {w for w in bare if w.lower() in NAMES}  # "Hampshire’s plan ..." opens a sentence
     groups: list[list[str]] = []
     last = -2
     for i, m in enumerate(_WORDS.finditer(text)):
@@ -342,7 +381,7 @@ def _names(question: str) -> list[str]:
     """Capitalised words of the question that do not open a sentence ("London", "LCIOC")."""
     out = []
     for i, m in enumerate(_WORDS.finditer(question)):
-        opener = i == 0 or question[max(0, m.start() - 2):m.start()].strip() in {".", "?", "!"}
+        opener = i == 0 or question[max(0, m.start() - 2):m.start()].strip() in {".", "?", "!", ":", "-", "•"}
         if m.group(0)[:1].isupper() and not opener:
             out.append(re.sub(r"['’]s?$", "", m.group(0)))
     return out

@@ -27,6 +27,13 @@ def test_kinds_of_fact_asked_for():
     assert ("count", "") in wanted_kinds("by how much did recycling rise?")
     assert wanted_kinds("how would a parish council go about applying?") == [("howto", "")]
     assert wanted_kinds("Which CRM did the county pick?") == [("product", "counti crm pick")]
+    assert wanted_kinds("who's the current arsenal manager?") == [("role", "manager")]
+    assert wanted_kinds("who first coined the phrase social value?") == [("agent", "coined")]
+    assert [k for k, _ in wanted_kinds("which boroughs use chatbots?")] == ["product"]
+    assert wanted_kinds("what broadband target did the white paper set?") == [("figure", "")]
+    assert wanted_kinds("has lichfield actually reached net zero yet?") == [("outcome", "")]
+    assert wanted_kinds("which mission matters most to socitm?") == [("ranking", "")]
+    assert wanted_kinds("which councils should lead on this?") == []  # advice, not names
     # advice, not a date; a description, not a list
     assert wanted_kinds("When should citizens be brought into recovery work?") == []
     assert wanted_kinds("What does the prospectus say about connected places?") == []
@@ -64,6 +71,10 @@ NOT_GIVEN = [
     "roughly how long does the cornwall plan's annual review take to produce?",
     "what case management software does bicester use for its healthy new town work?",
     "how many schemes in blackpool got silicon sands money?",
+    "who first coined the phrase doughnut economics?",
+    "which boroughs have put ai chatbots on their housing repairs line?",
+    "has lichfield actually reached net zero yet?",
+    "which of the missions matters most to socitm?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -74,6 +85,7 @@ GIVEN = [
     "what is the cornish council's long-term plan for the county?",
     "what does the west midlands industrial strategy build on?",
     "how many anti-knife crime schemes did the mayor's £1.4m pay for?",
+    "which county council is retrofitting homes to create green jobs?",
 ]
 
 
