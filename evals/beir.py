@@ -99,17 +99,27 @@ def doc_id_for(beir_id: str) -> str:
 
 
 def cache_dir_for(data: BeirData, root: Path = CACHE_ROOT, settings: Settings | None = None) -> Path:
-    """<root>/<dataset>-<hash of the corpus file's size and mtime (and the chunking settings)>."""
+    """<root>/<dataset>-<hash of the corpus file's content (and the chunking settings, and the model)>.
+
+    The content, not the file's time: a copy of the same dataset (a fresh checkout, a copied folder) reuses the
+    index, and a changed corpus gets a new one."""
     from ingest.chunker import CHUNKER_VERSION
 
-    st = data.corpus_path.stat()
     s = settings or Settings()
-    key = f"{st.st_size}:{st.st_mtime_ns}:{CHUNKER_VERSION}:{s.chunk_tokens}:{s.overlap_tokens}"
+    key = f"{_file_digest(data.corpus_path)}:{CHUNKER_VERSION}:{s.chunk_tokens}:{s.overlap_tokens}"
     if s.embed_model:  # another model's vectors: an index of their own (the bundled model keeps the old key)
         from ingest.tokens import model_identity
 
         key += f":{model_identity(s.embed_model)}"
     return Path(root) / f"{data.name}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha1()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def build_index(data: BeirData, data_dir: Path, settings: Settings | None = None) -> dict[str, Any]:

@@ -58,3 +58,17 @@ def test_beir_end_to_end_with_cache_reuse_and_self_ids_ignored(tmp_path, capsys)
     reports_made = sorted(reports.iterdir())
     assert len(reports_made) == 1
     assert {"report.md", "results.json", "modes.png", "recall_at_k.png"} <= {p.name for p in reports_made[0].iterdir()}
+
+
+def test_the_cached_index_follows_the_corpus_content_not_its_file_time(tmp_path):
+    import os
+    import shutil
+
+    copy = tmp_path / "tiny-beir"
+    shutil.copytree(TINY, copy)
+    first = cache_dir_for(load_beir(copy))
+    os.utime(copy / "corpus.jsonl", (1, 1))  # a fresh copy of the same data: the index is reused
+    assert cache_dir_for(load_beir(copy)) == first
+    with (copy / "corpus.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write('{"_id": "d99", "title": "New", "text": "A document added to the corpus."}\n')
+    assert cache_dir_for(load_beir(copy)) != first
