@@ -92,7 +92,7 @@ def test_beir_with_the_tuned_model_scores_only_held_out_queries(tuned, monkeypat
 
     # an index never mixes two models' vectors: reading or writing it with the other model is refused
     with pytest.raises(SocitmError, match="embedding model"):
-        Index(Settings(data_dir=bundled_dir, embed_model=str(out), embed_backend="torch")).catalog
+        Index(Settings(data_dir=bundled_dir, embed_model=str(out), embed_backend="torch")).catalog.chunk_count()
     with pytest.raises(SocitmError, match="embedding model"):
         Ingestor(Settings(data_dir=tuned_dir, embed_backend="torch"))
 
