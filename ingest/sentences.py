@@ -40,7 +40,7 @@ def _add(spans: list[tuple[int, int]], line: str, start: int, end: int, base: in
         spans.append((base + start + lead, base + end - trail))
 
 
-UNITS_VERSION = "1"  # bump when split_units changes: documents are re-indexed and their units re-linked
+UNITS_VERSION = "2"  # bump when split_units changes: documents are re-indexed and their units re-linked
 # A table cell in the readable rows: "...; Header: text" (the chunker joins cells with "; ").
 _CELL = re.compile(r";\s+(?=[A-Z][\w\- ,&/]{0,50}: )")
 _BULLET = re.compile(r"^(?:[-*•–]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)")
@@ -51,6 +51,14 @@ INSTRUCTION_LIKE = re.compile(
     r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+)?(previous|prior|above|earlier|your)\s+"
     r"(instructions?|prompts?|rules?|messages?)|\byou are now\b|\bsystem prompt\b|</?\s*(system|passages?|"
     r"instructions?)\s*>|\bas an ai\b|\bnew instructions?\s*:", re.IGNORECASE)
+
+# A picture's description left in a web page's text ("The Socitm logo next to an illustration of a woman
+# holding a laptop"): it says what the page looked like, not what the guidance says.
+IMAGE_DESCRIPTION = re.compile(
+    r"^(?:an? |the )?[\w\s’'&-]{0,60}\b(?:logos?|illustrations?|photos?|photographs?|pictures?|screenshots?)\b"
+    r"\s+(?:of|showing|next to|beside|above|below|with|depicting)\b(?!.*\b(?:is|are|was|were|has|have|had|will|"
+    r"would|can|could|should|must|may|might|does|do|did|emerges?|shows?|gives?|helps?|makes?|means?|needs?)\b)",
+    re.IGNORECASE)  # a caption is a noun phrase: "A picture of health emerges from the data" is a sentence
 
 
 def text_hash(text: str) -> str:
@@ -86,6 +94,8 @@ def split_units(chunk: Chunk) -> list[tuple[int, str]]:
             continue  # table header rows, lead-ins to lists and stray fragments say nothing on their own
         if INSTRUCTION_LIKE.search(text):
             continue  # a prompt injection hidden in a document is not guidance
+        if IMAGE_DESCRIPTION.search(text):
+            continue  # alt text of a picture
         out.append((s, text))
     return out
 

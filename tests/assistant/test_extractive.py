@@ -31,6 +31,16 @@ def test_units_of_a_plain_chunk_are_verbatim_and_skip_lead_ins():
     assert any(t.startswith("Child poverty.") and "Net zero." in t for t in texts)  # short sentences kept together
 
 
+def test_a_pictures_description_is_not_quoted():
+    text = ("The Socitm and Socitm Advisory logos next to an illustration of a woman holding a laptop and standing "
+            "on a map. It's title is levelling up: our view. A picture of health in the borough emerges from the "
+            "data. Images of places matter to residents.")
+    texts = [t for _, t in split_units(_chunk(text))]
+    assert not any("logos" in t for t in texts)
+    assert any(t.startswith("A picture of health") for t in texts)  # a sentence, not a caption
+    assert any(t.startswith("Images of places") for t in texts)
+
+
 def test_units_of_a_table_chunk_are_cells_of_its_readable_rows():
     chunk = _chunk("raw | table |", display=TABLE)
     units = split_units(chunk)
