@@ -224,8 +224,8 @@ def holds(text: str, kind: str, detail: str = "") -> bool:
         return bool(_DURATION.search(text))
     if kind == "product":  # a name the question does not already hold ("they use Liquidlogic")
         asked = set(detail.split()) | {"socitm"}
-        return any((set(tokenize(n)) - _ORG_WORDS) and not (set(tokenize(n)) - _ORG_WORDS) & asked
-                   for n in _name_groups(text))
+        named = [set(tokenize(n)) - _ORG_WORDS for n in _name_groups(text)]
+        return any(words and not words & asked for words in named)
     if kind == "organisation":
         return set(tokenize(detail)) <= set(tokenize(text))
     return True  # howto: any sentence, if it speaks to the question

@@ -19,6 +19,7 @@ import numpy as np
 from ingest.errors import SocitmError
 from ingest.records import LoadedDocument, Page
 from ingest.settings import PROJECT_DIR, Settings
+from ingest.tokens import model_identity
 
 from .metrics import mrr_at, ndcg_at, recall_at
 
@@ -108,8 +109,6 @@ def cache_dir_for(data: BeirData, root: Path = CACHE_ROOT, settings: Settings | 
     s = settings or Settings()
     key = f"{_file_digest(data.corpus_path)}:{CHUNKER_VERSION}:{s.chunk_tokens}:{s.overlap_tokens}"
     if s.embed_model:  # another model's vectors: an index of their own (the bundled model keeps the old key)
-        from ingest.tokens import model_identity
-
         key += f":{model_identity(s.embed_model)}"
     return Path(root) / f"{data.name}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
 
@@ -317,16 +316,10 @@ def evaluate_beir(data: BeirData, modes: list[str], settings: Settings | None = 
     config_info = {"data_dir": str(data_dir), "documents": info.get("documents"), "chunks": info.get("chunks"),
                    "reused": info["reused"], "index_seconds": info.get("seconds"), "labels": labels,
                    "seconds": round(time.perf_counter() - t0, 1), "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-                   "model": _model_name(settings.embed_model), "excluded_training_queries": excluded}
+                   "model": model_identity(settings.embed_model), "excluded_training_queries": excluded}
     return {"kind": "beir", "dataset": data.name, "split": data.split, "n_queries": len(data.queries),
             "results": results, "baselines": BASELINES.get(data.name.lower(), {}), "config": config_info,
             "recall_curve": curves, "per_query": per_query}
-
-
-def _model_name(model: str) -> str:
-    from ingest.tokens import model_identity
-
-    return model_identity(model)
 
 
 def _without_training_queries(data: BeirData, model: str) -> tuple[BeirData, int]:

@@ -97,18 +97,21 @@ class Catalog:
     def embed_model(self) -> str:
         """The embedding model this index's vectors come from (indexes made before this was recorded: the
         bundled model, the only one there was)."""
+        return self._recorded_model() or BUNDLED
+
+    def _recorded_model(self) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key='embed_model'").fetchone()
-        return str(row[0]) if row else BUNDLED
+        return str(row[0]) if row else None
 
     def check_model(self, identity: str, claim: bool = False) -> None:
         """Refuse to mix vectors of two models; with `claim`, an empty index takes `identity` as its model."""
-        row = self.db.execute("SELECT value FROM meta WHERE key='embed_model'").fetchone()
-        if row is None and claim and self.chunk_count() == 0:
+        recorded = self._recorded_model()
+        if recorded is None and claim and self.chunk_count() == 0:
             with self.tx() as db:
                 db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('embed_model', ?)", (identity,))
             return
-        if self.embed_model() != identity:
-            raise SocitmError(f"{self.path.parent} holds vectors of the embedding model '{self.embed_model()}', "
+        if (recorded or BUNDLED) != identity:
+            raise SocitmError(f"{self.path.parent} holds vectors of the embedding model '{recorded or BUNDLED}', "
                               f"not '{identity}' (SOCITM_EMBED_MODEL): use another --data-dir for this model, or "
                               "set SOCITM_EMBED_MODEL back")
 
