@@ -2,7 +2,8 @@
 
 Three signals make one confidence in [0, 1]: the best chunk's dense cosine, the best sentence's cosine and
 how much of the question's (IDF-weighted) vocabulary the top chunks contain. Two checks can overrule it:
-a name in the question that the guidance never mentions ("Wales", "GDPR"), and a question that asks for a
+a name in the question that the guidance never mentions ("Wales", "GDPR") or a subject of the field it never
+covers ("ransomware", "council tax"), and a question that asks for a
 kind of fact (an amount, a number, a date, a named office-holder) that none of the best sentences holds.
 """
 
@@ -40,14 +41,28 @@ _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\b(has|have|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|reached|"
                         r"delivered on|succeeded|worked|paid off)\b|\bdid (it|that|this|they) (actually |really )?"
-                        r"(work|succeed|pay off)\b", re.IGNORECASE)
+                        r"(work|succeed|pay off)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
+                        r"\b(has|have|had|did)\b.*\b(yet|in the end)\W*$|\b(been|proved|proven|turned out)( to be)?"
+                        r"( a| an)? (success|successful|failure|effective|worth it|worthwhile)\b", re.IGNORECASE)
+# "What recommendations came out of the consultation?": the findings of an event or review.
+_FINDINGS_Q = re.compile(r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
+                         r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
+                         re.IGNORECASE)
+_FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed that|revealed)\b", re.IGNORECASE)
+# "Can you give me the names of the current members?": people, by name.
+_PEOPLE_Q = re.compile(r"\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
+                       r"attendees|participants|speakers|representatives|leaders|chairs)\b|\bwho (are|were) (the|its|"
+                       r"their) (current |present )?(members|trustees|directors|attendees|participants|speakers)\b",
+                       re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
 _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost important\b|\bmatters? most\b|"
-                        r"\brank(s|ed|ing)?\b", re.IGNORECASE)
+                        r"\brank(s|ed|ing)?\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
+                        r"\bbest[- ]performing\b", re.IGNORECASE)
 _OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
                       r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
 _RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|ies)\b|\bmost important\b|"
-                      r"\babove all\b|\bforemost\b|\bpriorit(y|ise|ize)s?\b.*\b(over|before|first)\b", re.IGNORECASE)
+                      r"\babove all\b|\bforemost\b|\bpriorit(y|ise|ize)s?\b.*\b(over|before|first)\b|"
+                      r"\b(most|least) (effective|successful|impactful)\b|\bworked best\b|\boutperform", re.IGNORECASE)
 # "How long does it take?": a length of time.
 _DURATION_Q = re.compile(r"\bhow long (does|did|will|would|is|was|has|have|do|can|should)\b|\bhow many (years|months|"
                          r"weeks|days|hours)\b", re.IGNORECASE)
@@ -117,6 +132,9 @@ NAMES = frozenset(line.strip() for line in Path(__file__).with_name("names.txt")
 # Places of several words ("lake district"), lower-cased; see the file's header.
 PLACES = tuple(line.strip() for line in Path(__file__).with_name("places.txt").read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#"))
+# Subjects of the field ("cyber", "cloud", "council tax"), lower-cased; see the file's header.
+TOPICS = tuple((line.strip(), tuple(tokenize(line))) for line in Path(__file__).with_name("topics.txt")
+               .read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
 # A people's adjective names its place: "the Cornish one" is known when the guidance mentions Cornwall.
 DEMONYMS = {"cornish": "cornwall", "welsh": "wales", "scottish": "scotland", "scots": "scotland", "irish": "ireland",
             "english": "england", "british": "britain", "mancunian": "manchester", "liverpudlian": "liverpool",
@@ -131,7 +149,7 @@ class Signals:
     dense: float = 0.0  # best cosine between the search query and a candidate chunk
     sentence: float = 0.0  # best cosine between the question and a candidate sentence
     coverage: float = 0.0  # IDF-weighted share of question terms found in the top chunks
-    unknown_names: list[str] = field(default_factory=list)  # names the guidance never mentions
+    unknown_names: list[str] = field(default_factory=list)  # names and subjects the guidance never mentions
     wanted: str = ""  # the kinds of fact the question asks for (money, count, date, role, ...), comma-joined
     found: Unit | None = None  # the best sentence holding the first of them, if any
     missing: str = ""  # a kind of fact asked for that no retrieved passage gives
@@ -144,7 +162,7 @@ class Signals:
     def decline_reason(self, threshold: float) -> str:
         """Why the question should be declined, or "" when it can be answered."""
         if self.unknown_names:
-            return f"names not in the guidance: {', '.join(self.unknown_names)}"
+            return f"names or subjects not in the guidance: {', '.join(self.unknown_names)}"
         if self.missing:
             return f"asks for a {self.missing} that no passage gives"
         if self.confidence < threshold:
@@ -186,6 +204,10 @@ def wanted_kinds(question: str) -> list[tuple[str, str]]:
         out.append(("outcome", ""))
     if _RANKING_Q.search(question):
         out.append(("ranking", ""))
+    if _FINDINGS_Q.search(question):
+        out.append(("findings", ""))
+    if _PEOPLE_Q.search(question):
+        out.append(("people", ""))
     if _CONTACT_Q.search(question):
         out.append(("contact", ""))
     if _HOWTO_Q.search(question):
@@ -220,6 +242,10 @@ def holds(text: str, kind: str, detail: str = "") -> bool:
         return bool(_OUTCOME.search(text))
     if kind == "ranking":
         return bool(_RANKING.search(text))
+    if kind == "findings":
+        return bool(_FINDINGS.search(text))
+    if kind == "people":  # "Jane Smith": a first name and a surname
+        return any(m.group(1).lower() in NAMES for m in re.finditer(r"\b([A-Z][a-z]+) [A-Z][a-z'’-]+", text))
     if kind == "duration":
         return bool(_DURATION.search(text))
     if kind == "product":  # a name the question does not already hold ("they use Liquidlogic")
@@ -233,12 +259,13 @@ def holds(text: str, kind: str, detail: str = "") -> bool:
 
 def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
     """Names in the question that appear nowhere in the index: capitalised words and acronyms (not sentence
-    openers), and known proper nouns however they are typed ("wales").
+    openers), and known proper nouns however they are typed ("wales"); with them the places of several words and
+    the subjects of the field (TOPICS) that the guidance does not cover.
 
     An acronym counts as known when the evidence spells it out ("AI" for "artificial intelligence").
     """
     question = redact(question)  # "jane.doe@council.gov.uk" is contact data, not a name to look up
-    out = unknown_places(question, bm25, evidence)
+    out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence)
     capitalised = set(_names(question))
     for m in _WORDS.finditer(question):
         word = re.sub(r"['’]s?$", "", m.group(0))
@@ -267,6 +294,26 @@ def unknown_places(question: str, bm25: BM25Index, evidence: str) -> list[str]:
         if any(t not in bm25.vocab for t in terms) or not re.search(rf"\b{re.escape(phrase)}\b", said):
             out.append(place)
     return out
+
+
+def unknown_topics(question: str, bm25: BM25Index, evidence: str) -> list[str]:
+    """Subjects of the field in the question (TOPICS: "ransomware", "data protection") that the guidance
+    does not cover: one of their terms is not in the index, or, for several words, the retrieved passages
+    do not hold them together."""
+    asked, said = tokenize(question), tokenize(evidence)
+    out = []
+    for name, topic in TOPICS:
+        if not topic or not _holds_run(asked, topic):
+            continue
+        if any(t not in bm25.vocab for t in topic) or (len(topic) > 1 and not _holds_run(said, topic)):
+            out.append(name)
+    return out
+
+
+def _holds_run(terms: list[str], run: tuple[str, ...]) -> bool:
+    """Is `run` a consecutive stretch of `terms`?"""
+    n = len(run)
+    return any(tuple(terms[i:i + n]) == run for i in range(len(terms) - n + 1))
 
 
 def _spelt_out(acronym: str, text: str) -> bool:
@@ -298,7 +345,7 @@ GENERIC_TERMS = frozenset(tokenize("Socitm council councils local prospectus gui
 # Words that say which kind of fact is wanted, not what it is about.
 KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percentage percent proportion number total "
                                 "when date year day month deadline who wrote written published chairs chair leads "
-                                "runs funds list name all every"))
+                                "runs funds list name all every first originally initially"))
 
 
 # Share of the question's specific vocabulary (IDF-weighted) that a sentence giving the fact must speak to.
