@@ -10,6 +10,7 @@ kind of fact (an amount, a number, a date, a named office-holder) that none of t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,91 +171,95 @@ class Signals:
         return ""
 
 
+def _when(pattern: re.Pattern[str], unless: re.Pattern[str] | None = None) -> Callable[[str], str | None]:
+    """A question asks for the kind (detail "") when `pattern` matches and `unless` does not."""
+    return lambda q: "" if pattern.search(q) and not (unless and unless.search(q)) else None
+
+
+def _has(pattern: re.Pattern[str]) -> Callable[[str, str], bool]:
+    """A text holds the kind when `pattern` matches it."""
+    return lambda text, detail: bool(pattern.search(text))
+
+
+def _list_size(question: str) -> str | None:
+    """"list all 12 missions": the number of items asked for, when it is three or more."""
+    m = _LIST_Q.search(question)
+    n = m.group("n").lower() if m else ""
+    size = int(n) if n.isdigit() else _NUMBERS.get(n, 0)
+    return str(size) if size >= 3 else None
+
+
+def _counted(text: str, detail: str) -> bool:
+    """A number that is not a year, nor a label's number ("Scope 1 emissions", "Phase 2")."""
+    return any(not _YEAR.fullmatch(m.group(0)) and not _LABEL.search(text[:m.start()]) for m in _COUNT.finditer(text))
+
+
+def _agent_named(text: str, detail: str) -> bool:
+    """"chaired by Jane Smith", "the LCIOC chair, Jane Smith": the verb's word and a name."""
+    return bool(re.search(rf"\b({_AGENT.get(detail, detail)})\b", text, re.IGNORECASE)
+                and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text))
+
+
+def _new_name(text: str, detail: str) -> bool:
+    """A name the question does not already hold ("they use Liquidlogic")."""
+    asked = set(detail.split()) | {"socitm"}
+    named = [set(tokenize(n)) - _ORG_WORDS for n in _name_groups(text)]
+    return any(words and not words & asked for words in named)
+
+
+def _person(text: str, detail: str) -> bool:
+    """"Jane Smith": a first name and a surname."""
+    return any(m.group(1).lower() in NAMES for m in re.finditer(r"\b([A-Z][a-z]+) [A-Z][a-z'’-]+", text))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of fact: the detail a question asking for it needs (None when it does not ask), and whether a
+    sentence (for "list", a passage) holds it."""
+    name: str
+    asked: Callable[[str], str | None]
+    held: Callable[[str, str], bool]
+
+
+# In the order a question's kinds are checked (the first one missing is the reason given).
+KINDS = (
+    Kind("role", lambda q: m.group("role").lower() if (m := _ROLE_Q.search(q)) else None,
+         lambda text, detail: bool(set(tokenize(detail)) & set(tokenize(text)))),
+    Kind("agent", lambda q: m.group("verb").lower() if (m := _AGENT_Q.search(q)) else None, _agent_named),
+    Kind("money", _when(_MONEY_Q), _has(_MONEY)),
+    Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
+    Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
+    Kind("count", _when(_COUNT_Q, unless=_LIST_Q), _counted),
+    Kind("date", _when(_DATE_Q), _has(_DATE)),
+    Kind("duration", _when(_DURATION_Q, unless=_COUNT_Q), _has(_DURATION)),
+    Kind("product", lambda q: " ".join(sorted(set(tokenize(q)))) if _PRODUCT_Q.search(q) or _WHICH_NAME_Q.search(q)
+         else None, _new_name),
+    # a figure is a number of any kind, a year included ("net zero by 2035")
+    Kind("figure", _when(_TARGET_Q, unless=_DATE_Q),
+         lambda text, detail: bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))),
+    Kind("outcome", _when(_OUTCOME_Q), _has(_OUTCOME)),
+    Kind("ranking", _when(_RANKING_Q), _has(_RANKING)),
+    Kind("findings", _when(_FINDINGS_Q), _has(_FINDINGS)),
+    Kind("people", _when(_PEOPLE_Q), _person),
+    Kind("contact", _when(_CONTACT_Q), _has(_CONTACT)),
+    Kind("howto", _when(_HOWTO_Q), lambda text, detail: True),  # any sentence, if it speaks to the question
+    Kind("organisation", lambda q: m.group("what").lower() if (m := _ORG_Q.search(q)) else None,
+         lambda text, detail: set(tokenize(detail)) <= set(tokenize(text))),
+)
+_KIND = {k.name: k for k in KINDS}
+
+
 def wanted_kinds(question: str) -> list[tuple[str, str]]:
-    """Every kind of fact a question asks for, as (kind, detail): role, agent, money, percent, list or count,
-    date, contact, howto and organisation.
+    """Every kind of fact a question asks for, as (kind, detail), in the order of KINDS.
 
     "When was the LCIOC set up and who chairs it?" asks for two: a date and an agent.
     """
-    out: list[tuple[str, str]] = []
-    if m := _ROLE_Q.search(question):
-        out.append(("role", m.group("role").lower()))
-    if m := _AGENT_Q.search(question):
-        out.append(("agent", m.group("verb").lower()))
-    if _MONEY_Q.search(question):
-        out.append(("money", ""))
-    if _PERCENT_Q.search(question):
-        out.append(("percent", ""))
-    if m := _LIST_Q.search(question):
-        n = m.group("n").lower()
-        size = int(n) if n.isdigit() else _NUMBERS.get(n, 0)
-        if size >= 3:
-            out.append(("list", str(size)))
-    elif _COUNT_Q.search(question):
-        out.append(("count", ""))
-    if _DATE_Q.search(question):
-        out.append(("date", ""))
-    if _DURATION_Q.search(question) and not _COUNT_Q.search(question):
-        out.append(("duration", ""))
-    if _PRODUCT_Q.search(question) or _WHICH_NAME_Q.search(question):
-        out.append(("product", " ".join(sorted(set(tokenize(question))))))
-    if _TARGET_Q.search(question) and not _DATE_Q.search(question):
-        out.append(("figure", ""))
-    if _OUTCOME_Q.search(question):
-        out.append(("outcome", ""))
-    if _RANKING_Q.search(question):
-        out.append(("ranking", ""))
-    if _FINDINGS_Q.search(question):
-        out.append(("findings", ""))
-    if _PEOPLE_Q.search(question):
-        out.append(("people", ""))
-    if _CONTACT_Q.search(question):
-        out.append(("contact", ""))
-    if _HOWTO_Q.search(question):
-        out.append(("howto", ""))
-    out += [("organisation", m.group("what").lower()) for m in _ORG_Q.finditer(question)][:1]
-    return out
+    return [(k.name, detail) for k in KINDS if (detail := k.asked(question)) is not None]
 
 
 def holds(text: str, kind: str, detail: str = "") -> bool:
     """Does a sentence (for "list", a passage) hold the kind of fact asked for?"""
-    if kind == "money":
-        return bool(_MONEY.search(text))
-    if kind == "percent":
-        return bool(_PERCENT.search(text))
-    if kind == "count":  # not a year, nor a label's number ("Scope 1 emissions", "Phase 2")
-        return any(not _YEAR.fullmatch(m.group(0)) and not _LABEL.search(text[:m.start()])
-                   for m in _COUNT.finditer(text))
-    if kind == "date":
-        return bool(_DATE.search(text))
-    if kind == "contact":
-        return bool(_CONTACT.search(text))
-    if kind == "role":
-        return bool(set(tokenize(detail)) & set(tokenize(text)))
-    if kind == "agent":  # "chaired by Jane Smith", "the LCIOC chair, Jane Smith"
-        return bool(re.search(rf"\b({_AGENT.get(detail, detail)})\b", text, re.IGNORECASE)
-                    and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text))
-    if kind == "list":
-        return len(_ITEM.findall(text)) >= int(detail or 0)
-    if kind == "figure":  # a number of any kind, a year included ("net zero by 2035")
-        return bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))
-    if kind == "outcome":
-        return bool(_OUTCOME.search(text))
-    if kind == "ranking":
-        return bool(_RANKING.search(text))
-    if kind == "findings":
-        return bool(_FINDINGS.search(text))
-    if kind == "people":  # "Jane Smith": a first name and a surname
-        return any(m.group(1).lower() in NAMES for m in re.finditer(r"\b([A-Z][a-z]+) [A-Z][a-z'’-]+", text))
-    if kind == "duration":
-        return bool(_DURATION.search(text))
-    if kind == "product":  # a name the question does not already hold ("they use Liquidlogic")
-        asked = set(detail.split()) | {"socitm"}
-        named = [set(tokenize(n)) - _ORG_WORDS for n in _name_groups(text)]
-        return any(words and not words & asked for words in named)
-    if kind == "organisation":
-        return set(tokenize(detail)) <= set(tokenize(text))
-    return True  # howto: any sentence, if it speaks to the question
+    return _KIND[kind].held(text, detail)
 
 
 def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
