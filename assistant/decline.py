@@ -24,10 +24,12 @@ WEIGHTS = {"dense": 0.4, "sentence": 0.4, "coverage": 0.2}
 
 _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|" \
                 r"thousand|million|billion|dozen|half"
-_MONEY_Q = re.compile(r"\b(costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?|budgets?|subscriptions?)\b|"
-                      r"\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
-                      r"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|"
-                      r"allocated|worth|put into)\b", re.IGNORECASE)
+_MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?|budgets?|subscriptions?"
+# "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
+_MONEY_Q = re.compile(rf"\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
+                      rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|"
+                      rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
+                      rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|charge|charges|charged)\b", re.IGNORECASE)
 _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s the (population|number)\b|\bpopulation of\b|\bwhat population\b|"
                       r"\bwhat (?:is|was|were|are|will be) the (?:\w+ ){0,3}?(?:number|total|size|increase|decrease|rise|"
                       r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b", re.IGNORECASE)
@@ -36,20 +38,25 @@ _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
 _WHICH_NAME_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universities|schools|hospitals|"
-                           r"trusts)\b(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
+                           r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|politicians?|officials?|mayors?|people|persons?|individuals)\b"
+                           r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
 _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of|for) (?:how|what)\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\b(has|have|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|reached|"
                         r"delivered on|succeeded|worked|paid off)\b|\bdid (it|that|this|they) (actually |really )?"
                         r"(work|succeed|pay off)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
-                        r"\b(has|have|had|did)\b.*\b(yet|in the end)\W*$|\b(been|proved|proven|turned out)( to be)?"
+                        r"\b(has|have|had|did)\b.*\b(yet|in the end)\W*$|\b(on track|on course|on target) (to|for)\b|\b(been|proved|proven|turned out)( to be)?"
                         r"( a| an)? (success|successful|failure|effective|worth it|worthwhile)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
                          re.IGNORECASE)
 _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed that|revealed)\b", re.IGNORECASE)
+# "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
+_DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b",
+                           re.IGNORECASE)
+_DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
 _PEOPLE_Q = re.compile(r"\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
                        r"attendees|participants|speakers|representatives|leaders|chairs)\b|\bwho (are|were) (the|its|"
@@ -60,6 +67,7 @@ _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost i
                         r"\brank(s|ed|ing)?\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
                         r"\bbest[- ]performing\b", re.IGNORECASE)
 _OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
+                      r"on track|on course|"
                       r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
 _RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|ies)\b|\bmost important\b|"
                       r"\babove all\b|\bforemost\b|\bpriorit(y|ise|ize)s?\b.*\b(over|before|first)\b|"
@@ -90,7 +98,7 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 _LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
-                     rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your )?"
+                     rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your |(?:the )?(?:[\w-]+ )?[\w-]+(?:['’]s|s['’]) )?"
                      rf"(other |remaining )?(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 _HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
@@ -212,6 +220,9 @@ def _person(text: str, detail: str) -> bool:
     return any(m.group(1).lower() in NAMES for m in re.finditer(r"\b([A-Z][a-z]+) [A-Z][a-z'’-]+", text))
 
 
+_CONTRACTED = re.compile(r"\b(what|who|when|where|how|which)(?:['’]s|s)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Kind:
     """A kind of fact: the detail a question asking for it needs (None when it does not ask), and whether a
@@ -241,6 +252,7 @@ KINDS = (
     Kind("ranking", _when(_RANKING_Q), _has(_RANKING)),
     Kind("findings", _when(_FINDINGS_Q), _has(_FINDINGS)),
     Kind("people", _when(_PEOPLE_Q), _person),
+    Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
     Kind("contact", _when(_CONTACT_Q), _has(_CONTACT)),
     Kind("howto", _when(_HOWTO_Q), lambda text, detail: True),  # any sentence, if it speaks to the question
     Kind("organisation", lambda q: m.group("what").lower() if (m := _ORG_Q.search(q)) else None,
@@ -254,6 +266,7 @@ def wanted_kinds(question: str) -> list[tuple[str, str]]:
 
     "When was the LCIOC set up and who chairs it?" asks for two: a date and an agent.
     """
+    question = _CONTRACTED.sub(lambda m: m.group(1) + " is", question)  # "what's its target?"
     return [(k.name, detail) for k in KINDS if (detail := k.asked(question)) is not None]
 
 

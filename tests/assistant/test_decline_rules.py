@@ -11,7 +11,7 @@ from assistant.decline import holds, wanted_kinds
 
 def test_kinds_of_fact_asked_for():
     assert [k for k, _ in wanted_kinds("when was the LCIOC set up and who chairs it?")] == ["agent", "date"]
-    assert wanted_kinds("What's the total budget for the Silicon Sands project?") == [("money", "")]
+    assert wanted_kinds("What's the total budget for the Silicon Sands project?")[0] == ("money", "")
     assert wanted_kinds("how much is membership for a district council?") == [("money", "")]
     assert wanted_kinds("What percentage of emissions come from transport?") == [("percent", "")]
     assert wanted_kinds("what % of councils use the cloud?") == [("percent", "")]
@@ -38,6 +38,13 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("which of the place examples worked best?") == [("ranking", "")]
     assert wanted_kinds("what findings came out of the covid survey?") == [("findings", "")]
     assert wanted_kinds("can I have the names of the board members?") == [("people", "")]
+    assert wanted_kinds("and what's its broadband target?") == [("figure", "")]  # "what's" is "what is"
+    assert wanted_kinds("Which secretary of state signed it off?")[0][0] == "product"  # "which minister": a name
+    assert wanted_kinds("what are Cornwall's other four priorities?") == [("list", "4")]
+    assert wanted_kinds("is the county on course for its 2030 goal?") == [("outcome", "")]
+    assert wanted_kinds("what's the official definition of digital placemaking?") == [("definition", "")]
+    assert wanted_kinds("is the squeeze on household budgets one of the challenges?") == []  # no amount asked
+    assert wanted_kinds("what's the price for a unitary council?") == [("money", "")]
     assert wanted_kinds("has anything really changed for councils?") == []  # not an outcome of a plan
     assert wanted_kinds("who sits on a community safety partnership?") == []  # roles will do, not names
     assert wanted_kinds("which councils should lead on this?") == []  # advice, not names
@@ -60,6 +67,8 @@ def test_what_holds_each_kind():
     assert not holds("Socitm Advisory helps councils.", "product", "counti crm pick socitm")
     assert holds("The survey found that most councils moved online.", "findings")
     assert not holds("The survey asked councils about the pandemic.", "findings")
+    assert holds("Placemaking means shaping places with the people who live there.", "definition")
+    assert not holds("Placemaking shapes places with the people who live there.", "definition")
     assert holds("The board is chaired by Sarah Jones.", "people")
     assert not holds("Connected Places Catapult works with Socitm Advisory.", "people")
 
@@ -92,6 +101,9 @@ NOT_GIVEN = [
     "which of the london knife crime schemes was the most successful?",
     "what recommendations came out of the st george's house sessions on connected places?",
     "give me the names of the people who run the local CIO council",
+    "is cornwall on track to meet its net zero goal?",
+    "what are the west midlands' other five priorities besides skills?",
+    "what is socitm's official definition of a connected place?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -104,6 +116,7 @@ GIVEN = [
     "how many anti-knife crime schemes did the mayor's £1.4m pay for?",
     "which county council is retrofitting homes to create green jobs?",
     "when did socitm originally set out its ICT reform strategy?",
+    "what challenges do members face? is the pressure on household budgets one?",
 ]
 
 
