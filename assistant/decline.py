@@ -26,7 +26,7 @@ _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                 r"thousand|million|billion|dozen|half"
 _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
-_MONEY_Q = re.compile(rf"\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
+_MONEY_Q = re.compile(rf"\bis (it|this|that|the [\w-]+) free\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
                       rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|charge|charges|charged)\b", re.IGNORECASE)
@@ -44,12 +44,13 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(councils?|boroughs?|autho
 _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of|for) (?:how|what)\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\b(has|have|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|reached|"
-                        r"delivered on|succeeded|worked|paid off)\b|\bdid (it|that|this|they) (actually |really )?"
+                        r"delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|\bdid (it|that|this|they) (actually |really )?"
                         r"(work|succeed|pay off)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end)\W*$|\b(on track|on course|on target) (to|for)\b|\b(been|proved|proven|turned out)( to be)?"
                         r"( a| an)? (success|successful|failure|effective|worth it|worthwhile)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
-_FINDINGS_Q = re.compile(r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
+_FINDINGS_Q = re.compile(r"\bwhat did (?:[\w'’-]+ ){1,8}?(find|conclude|show|reveal)\b|"
+                         r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
                          re.IGNORECASE)
 _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed that|revealed)\b", re.IGNORECASE)
@@ -118,12 +119,12 @@ _ROLE_Q = re.compile(r"\bwho(?: is| was| are| were|['’]s) (\w+['’]s |the )?(
 
 _CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
                       r"\bhttps?://|\bwww\.")
-_MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(k|m|bn|thousand|million|billion|pounds?|pence|p|gbp)\b", re.IGNORECASE)
+_MONEY = re.compile(r"\bfree of charge\b|\bfree to (use|join|access)\b|\bat no cost\b|\bno charge\b|[£$€]\s?\d|\b\d[\d,.]*\s?(k|m|bn|thousand|million|billion|pounds?|pence|p|gbp)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _COUNT = re.compile(rf"(?<![\w-])(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)  # not "Covid-19"
 _PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|quarter)\b", re.IGNORECASE)
 _DURATION = re.compile(r"\b(\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|"
-                       r"fifty|several|many|few)\+? (years?|months?|weeks?|days?|hours?|minutes?|decades?)\b",
+                       r"fifty|several|many|few|multi)\+?[ -](years?|months?|weeks?|days?|hours?|minutes?|decades?)\b",
                        re.IGNORECASE)
 _ORG_WORDS = frozenset(tokenize("council county borough city district authority metropolitan combined government "
                                  "department ltd limited plc trust"))  # "Nottinghamshire County Council" is new
@@ -283,7 +284,8 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
     An acronym counts as known when the evidence spells it out ("AI" for "artificial intelligence").
     """
     question = redact(question)  # "jane.doe@council.gov.uk" is contact data, not a name to look up
-    out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence)
+    out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence) \
+        + unknown_bodies(question, evidence)
     capitalised = set(_names(question))
     for m in _WORDS.finditer(question):
         word = re.sub(r"['’]s?$", "", m.group(0))
@@ -311,6 +313,23 @@ def unknown_places(question: str, bm25: BM25Index, evidence: str) -> list[str]:
         terms = tokenize(phrase)
         if any(t not in bm25.vocab for t in terms) or not re.search(rf"\b{re.escape(phrase)}\b", said):
             out.append(place)
+    return out
+
+
+# Last words of the names of bodies, laws and schemes: "the Online Safety Act", "the Local Government Association".
+_BODY_WORDS = frozenset("association act bill agency commission fund programme strategy institute foundation "
+                        "framework standard charter regulations alliance federation catapult".split())
+
+
+def unknown_bodies(question: str, evidence: str) -> list[str]:
+    """Named bodies, laws and schemes of several capitalised words ("the Online Safety Act") that the retrieved
+    passages, which would hold the name if the guidance mentioned it, do not name."""
+    said = " ".join(_WORDS.findall(evidence.lower()))
+    out = []
+    for group in _name_groups(question):
+        words = _WORDS.findall(group.lower())
+        if len(words) >= 2 and words[-1] in _BODY_WORDS and not re.search(rf"\b{re.escape(' '.join(words))}\b", said):
+            out.append(group)
     return out
 
 
@@ -377,6 +396,9 @@ _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|
                       r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
 
 
+# Verbs that can follow "how many" directly: "how many got funding?" counts whatever the sentence is about.
+_NOT_COUNTED = frozenset("got get gets received receive took take joined signed applied attended went came won "
+                         "benefited benefitted".split())
 # Nouns that count the same things: "how many schemes" is answered by "43 projects".
 _ALIKE = [frozenset(tokenize(g)) for g in (
     "scheme schemes project projects initiative initiatives programme programmes programs",
@@ -411,7 +433,10 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     # names come from what was asked: a follow-up's search query also carries the earlier turn's headings
     names = set(tokenize(" ".join(n for n in _names(asked or question) if not n.isupper()))) - GENERIC_TERMS
     m = _COUNTED.search(question) if kind == "count" else None
-    counted = set(tokenize(m.group(1))) if m else set()  # "how many homes": a number of homes, not any number
+    words = m.group(1).split() if m else []
+    # "how many homes": a number of homes, not any number; "how many knife crime incidents": of incidents
+    # (not of knife crime); "how many got funding?" names nothing counted
+    counted = set(tokenize(words[-1])) if words and words[0].lower() not in _NOT_COUNTED else set()
     counted |= {t for group in _ALIKE if counted & group for t in group}  # "how many schemes": "43 projects"
     for u in units:
         if not holds(u.text, kind, detail):

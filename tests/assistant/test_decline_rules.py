@@ -45,6 +45,9 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("what's the official definition of digital placemaking?") == [("definition", "")]
     assert wanted_kinds("is the squeeze on household budgets one of the challenges?") == []  # no amount asked
     assert wanted_kinds("what's the price for a unitary council?") == [("money", "")]
+    assert wanted_kinds("what did the review of the pilot conclude?") == [("findings", "")]
+    assert wanted_kinds("is the toolkit free to use?") == [("money", "")]
+    assert wanted_kinds("which councils has socitm worked with on data?")[0][0] == "product"  # not an outcome
     assert wanted_kinds("has anything really changed for councils?") == []  # not an outcome of a plan
     assert wanted_kinds("who sits on a community safety partnership?") == []  # roles will do, not names
     assert wanted_kinds("which councils should lead on this?") == []  # advice, not names
@@ -63,6 +66,8 @@ def test_what_holds_each_kind():
     assert holds("- one\n- two\n- three", "list", "3") and not holds("the 12 missions set out for LU", "list", "12")
     assert not holds("a tool for Scope 1 and Scope 2 emissions", "count")  # labels, not quantities
     assert holds("It took nearly 40 years.", "duration") and not holds("It took a while.", "duration")
+    assert holds("Introduce two-year funding deals.", "duration")
+    assert holds("The tool is free of charge.", "money") and not holds("The tool is widely used.", "money")
     assert holds("The county uses Mosaic for case records.", "product", "counti crm pick")
     assert not holds("Socitm Advisory helps councils.", "product", "counti crm pick socitm")
     assert holds("The survey found that most councils moved online.", "findings")
@@ -104,6 +109,10 @@ NOT_GIVEN = [
     "is cornwall on track to meet its net zero goal?",
     "what are the west midlands' other five priorities besides skills?",
     "what is socitm's official definition of a connected place?",
+    "how many violent incidents did the london knife crime schemes prevent?",
+    "what did the evaluation of the cornwall plan find about wellbeing?",
+    "what does socitm say about the Data Protection and Digital Information Bill?",
+    "How does Socitm's offer compare with the Local Government Association's?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -117,6 +126,8 @@ GIVEN = [
     "which county council is retrofitting homes to create green jobs?",
     "when did socitm originally set out its ICT reform strategy?",
     "what challenges do members face? is the pressure on household budgets one?",
+    "how many got money from the mayor's knife crime fund?",
+    "what does the West Midlands Local Industrial Strategy build on?",
 ]
 
 
