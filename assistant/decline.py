@@ -9,6 +9,7 @@ kind of fact (an amount, a number, a date, a named office-holder) that none of t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,15 +31,17 @@ _MONEY_Q = re.compile(rf"\bis (it|this|that|the [\w-]+) free\b|\bfree (of charge
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
                       rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|charge|charges|charged)\b", re.IGNORECASE)
-_COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s the (population|number)\b|\bpopulation of\b|\bwhat population\b|"
-                      r"\bwhat (?:is|was|were|are|will be) the (?:\w+ ){0,3}?(?:number|total|size|increase|decrease|rise|"
+_COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?(population|number)\b|\bpopulation of\b|"
+                      r"\bwhat population\b|\bwhat (?:is|was|were|are|will be) (?:the|[\w-]+['’]s) (?:\w+ ){0,3}?"
+                      r"(?:number|total|size|increase|decrease|rise|"
                       r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (years?|dates?|months?|days?|time)\b|"
-                     r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b", re.IGNORECASE)
+                     r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
+                     r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
 _WHICH_NAME_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universities|schools|hospitals|"
-                           r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|politicians?|officials?|mayors?|people|persons?|individuals)\b"
+                           r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
 _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of|for) (?:how|what)\b", re.IGNORECASE)
@@ -46,7 +49,7 @@ _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of
 _OUTCOME_Q = re.compile(r"\b(has|have|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|reached|"
                         r"delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|\bdid (it|that|this|they) (actually |really )?"
                         r"(work|succeed|pay off)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
-                        r"\b(has|have|had|did)\b.*\b(yet|in the end)\W*$|\b(on track|on course|on target) (to|for)\b|\b(been|proved|proven|turned out)( to be)?"
+                        r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) (to|for)\b|\b(been|proved|proven|turned out)( to be)?"
                         r"( a| an)? (success|successful|failure|effective|worth it|worthwhile)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\bwhat did (?:[\w'’-]+ ){1,8}?(find|conclude|show|reveal)\b|"
@@ -66,7 +69,8 @@ _PEOPLE_Q = re.compile(r"\bnames? of (the |its |their )?(\w+ ){0,2}?(members|peo
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
 _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost important\b|\bmatters? most\b|"
                         r"\brank(s|ed|ing)?\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
-                        r"\bbest[- ]performing\b", re.IGNORECASE)
+                        r"\bbest[- ]performing\b|\bwhich\b.*\b(scores?|scored|ranks?|ranked|rated|performs?|performed|"
+                        r"comes?|came) (highest|lowest|best|worst|top|bottom)\b", re.IGNORECASE)
 _OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
                       r"on track|on course|"
                       r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
@@ -103,7 +107,7 @@ _LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|giv
                      rf"(other |remaining )?(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 _HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
-                      r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|\bgo about\b", re.IGNORECASE)
+                      r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
                         r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)
 # Socitm as an organisation (jobs, governance, events, joining): the guidance sets out positions, so a
@@ -115,7 +119,8 @@ _ORG_Q = re.compile(r"\b(?P<what>hiring|recruiting|vacancies|code of conduct|con
                     r"become a member|training courses?|certifications?)\b", re.IGNORECASE)
 _ROLE_Q = re.compile(r"\bwho(?: is| was| are| were|['’]s) (\w+['’]s |the )?(current |new |present |first |previous |next )?"
                      r"(?:[\w-]+ ){0,3}?(?P<role>president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|"
-                     r"leader|founder|secretary|minister|treasurer|manager)\b", re.IGNORECASE)
+                     r"leader|founder|secretary|minister|treasurer|manager|mayor|councillor|mp|commissioner|chancellor|governor)\b",
+                     re.IGNORECASE)
 
 _CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
                       r"\bhttps?://|\bwww\.")
@@ -142,6 +147,18 @@ NAMES = frozenset(line.strip() for line in Path(__file__).with_name("names.txt")
 # Places of several words ("lake district"), lower-cased; see the file's header.
 PLACES = tuple(line.strip() for line in Path(__file__).with_name("places.txt").read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#"))
+# Everyday names for bodies the guidance names formally: "City Hall" is the Mayor of London, "Whitehall" central
+# government. Replaced before the names are looked up.
+ALIASES = {"city hall": "the Mayor", "whitehall": "central government", "westminster": "central government",
+           "downing street": "the government", "number 10": "the government", "no 10": "the government",
+           "uni": "university", "the met": "the police"}
+_ALIAS = re.compile(r"\b(" + "|".join(re.escape(a) for a in ALIASES) + r")\b", re.IGNORECASE)
+
+
+def _unaliased(question: str) -> str:
+    """The question with everyday names replaced by the guidance's ("City Hall" -> "the Mayor")."""
+    return _ALIAS.sub(lambda m: ALIASES[m.group(0).lower()], question)
+
 # Subjects of the field ("cyber", "cloud", "council tax"), lower-cased; see the file's header.
 TOPICS = tuple((line.strip(), tuple(tokenize(line))) for line in Path(__file__).with_name("topics.txt")
                .read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
@@ -235,8 +252,9 @@ class Kind:
 
 # In the order a question's kinds are checked (the first one missing is the reason given).
 KINDS = (
+    # an office-holder: the office and a person's name ("Socitm's president, Sam Smith")
     Kind("role", lambda q: m.group("role").lower() if (m := _ROLE_Q.search(q)) else None,
-         lambda text, detail: bool(set(tokenize(detail)) & set(tokenize(text)))),
+         lambda text, detail: bool(set(tokenize(detail)) & set(tokenize(text))) and _person(text, detail)),
     Kind("agent", lambda q: m.group("verb").lower() if (m := _AGENT_Q.search(q)) else None, _agent_named),
     Kind("money", _when(_MONEY_Q), _has(_MONEY)),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
@@ -284,6 +302,7 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
     An acronym counts as known when the evidence spells it out ("AI" for "artificial intelligence").
     """
     question = redact(question)  # "jane.doe@council.gov.uk" is contact data, not a name to look up
+    question = _unaliased(question)
     out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence) \
         + unknown_bodies(question, evidence)
     capitalised = set(_names(question))
@@ -431,12 +450,12 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and t not in KIND_TERMS
              and (kind != "count" or bm25 is None or t in bm25.vocab)}
     # names come from what was asked: a follow-up's search query also carries the earlier turn's headings
-    names = set(tokenize(" ".join(n for n in _names(asked or question) if not n.isupper()))) - GENERIC_TERMS
+    names = set(tokenize(" ".join(n for n in _names(_unaliased(asked or question)) if not n.isupper()))) - GENERIC_TERMS
     m = _COUNTED.search(question) if kind == "count" else None
-    words = m.group(1).split() if m else []
+    words = list(itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED, m.group(1).split())) if m else []
     # "how many homes": a number of homes, not any number; "how many knife crime incidents": of incidents
-    # (not of knife crime); "how many got funding?" names nothing counted
-    counted = set(tokenize(words[-1])) if words and words[0].lower() not in _NOT_COUNTED else set()
+    # (not of knife crime); "how many schemes got money?": of schemes; "how many got funding?": of anything
+    counted = set(tokenize(words[-1])) if words else set()
     counted |= {t for group in _ALIKE if counted & group for t in group}  # "how many schemes": "43 projects"
     for u in units:
         if not holds(u.text, kind, detail):

@@ -25,7 +25,14 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("how long will the rollout take?") == [("duration", "")]
     assert wanted_kinds("on what dates do the sessions run?") == [("date", "")]
     assert ("count", "") in wanted_kinds("by how much did recycling rise?")
-    assert wanted_kinds("how would a parish council go about applying?") == [("howto", "")]
+    assert wanted_kinds("how does socitm think councils should go about it?") == []  # an approach it gives
+    assert wanted_kinds("who's the new mayor of the west midlands?") == [("role", "mayor")]
+    assert wanted_kinds("is there a target date for councils to reach net zero?") == [("date", "")]
+    assert wanted_kinds("what's the timeline for the rollout?") == [("date", "")]
+    assert wanted_kinds("how many homes have been retrofitted so far?") == [("count", ""), ("outcome", "")]
+    assert ("ranking", "") in wanted_kinds("which borough ranked highest for digital inclusion?")
+    assert wanted_kinds("under which act are partnerships statutory?")[0][0] == "product"
+    assert wanted_kinds("what's Cornwall's population?") == [("count", "")]
     assert wanted_kinds("Which CRM did the county pick?") == [("product", "counti crm pick")]
     assert wanted_kinds("who's the current arsenal manager?") == [("role", "manager")]
     assert wanted_kinds("who first coined the phrase social value?") == [("agent", "coined")]
@@ -113,6 +120,9 @@ NOT_GIVEN = [
     "what did the evaluation of the cornwall plan find about wellbeing?",
     "what does socitm say about the Data Protection and Digital Information Bill?",
     "How does Socitm's offer compare with the Local Government Association's?",
+    "who is the current mayor of greater manchester?",
+    "which london borough's knife crime project scored highest?",
+    "have the knife crime projects cut violence so far?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -128,6 +138,9 @@ GIVEN = [
     "what challenges do members face? is the pressure on household budgets one?",
     "how many got money from the mayor's knife crime fund?",
     "what does the West Midlands Local Industrial Strategy build on?",
+    "how much has City Hall put into knife crime projects?",
+    "how many schemes got money from city hall for knife crime?",
+    "how does socitm think councils should go about tackling public safety?",
 ]
 
 
