@@ -27,6 +27,7 @@ from ingest.lexical import tokenize
 from ingest.settings import Settings
 
 from . import decline as dl
+from .acronyms import expand
 from .condense import Condensed, Turn, condense, history_turns
 from .extractive import SentenceScorer, Unit, VectorCache, compose, pick, rerank
 from .guard import check_question, redact
@@ -157,13 +158,14 @@ class Assistant:
         """Retrieve, score every candidate sentence, keep the best `top_k` chunks, compute decline signals."""
         embedder = self.index.embedder
         depth = max(CANDIDATES, self.settings.top_k)
-        qv = embedder.encode_query(question)
-        hits = self.retriever.retrieve(question, depth, vector=qv)
+        known = self.index.acronyms()  # "a CSP" is searched with "community safety partnerships"
+        qv = embedder.encode_query(expand(question, known))
+        hits = self.retriever.retrieve(expand(question, known), depth, vector=qv)
         queries, weights, sw = [qv], [1.0], None
         dense = max((h.dense for h in hits), default=0.0)
         if search.dependent:
-            cv = embedder.encode_query(search.query)
-            more = self.retriever.retrieve(search.query, depth, vector=cv)
+            cv = embedder.encode_query(expand(search.query, known))
+            more = self.retriever.retrieve(expand(search.query, known), depth, vector=cv)
             w = CONDENSED_WEIGHT if search.own_words else CONDENSED_ONLY_WEIGHT
             hits = _merge(hits, more, w)[:depth]
             for h in hits:

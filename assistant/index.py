@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from functools import cached_property
 from typing import Any
@@ -14,6 +15,8 @@ from ingest.settings import Settings
 from ingest.store import VectorStore
 from ingest.tokens import model_identity
 
+from .acronyms import defined
+
 
 class Index:
     """Everything retrieval needs, opened lazily and shared; the model is loaded once per process."""
@@ -23,6 +26,7 @@ class Index:
         self._embedder = embedder
         self._lock = threading.Lock()
         self._headings: tuple[int, HeadingIndex] | None = None
+        self._acronyms: tuple[int, dict[str, str]] | None = None
         if not settings.chroma_url and not settings.catalog_path.is_file():
             raise IndexUnavailable(f"No index in {settings.data_dir}. Build it with: python -m ingest corpus/")
 
@@ -47,6 +51,16 @@ class Index:
             if self._headings is None or self._headings[0] != gen:
                 self._headings = (gen, HeadingIndex(self.catalog, self.embedder))
             return self._headings[1]
+
+    def acronyms(self) -> dict[str, str]:
+        """Acronyms the indexed documents define, {"CSP": "Community Safety Partnerships"} (per generation)."""
+        gen = self.catalog.generation()
+        with self._lock:
+            if self._acronyms is None or self._acronyms[0] != gen:
+                rows = self.catalog.db.execute("SELECT text, section FROM chunks").fetchall()
+                self._acronyms = (gen, defined(t for text, section in rows
+                                               for t in [text or "", *json.loads(section or "[]")]))
+            return self._acronyms[1]
 
     @property
     def embedder(self) -> Any:
