@@ -32,8 +32,8 @@ _MONEY_Q = re.compile(rf"\bis (it|this|that|the [\w-]+) free\b|\bfree (of charge
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
                       rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|charge|charges|charged)\b", re.IGNORECASE)
 _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?(population|number)\b|\bpopulation of\b|"
-                      r"\bwhat population\b|\bwhat (?:is|was|were|are|will be) (?:the|[\w-]+['’]s) (?:\w+ ){0,3}?"
-                      r"(?:number|total|size|increase|decrease|rise|"
+                      r"\bwhat population\b|\bpopulation (projection|forecast|estimate)s?\b|\bwhat (?:is|was|were|are|will be) (?:the|[\w-]+['’]s) (?:\w+ ){0,3}?"
+                      r"(?:number|total|figure|size|increase|decrease|rise|"
                       r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (years?|dates?|months?|days?|time)\b|"
                      r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
@@ -70,7 +70,8 @@ _PEOPLE_Q = re.compile(r"\bnames? of (the |its |their )?(\w+ ){0,2}?(members|peo
 _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost important\b|\bmatters? most\b|"
                         r"\brank(s|ed|ing)?\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
                         r"\bbest[- ]performing\b|\bwhich\b.*\b(scores?|scored|ranks?|ranked|rated|performs?|performed|"
-                        r"comes?|came) (highest|lowest|best|worst|top|bottom)\b", re.IGNORECASE)
+                        r"comes?|came) (highest|lowest|best|worst|top|bottom)\b|\bwhich\b[^?]*\bthe (biggest|largest|smallest|highest|"
+                        r"lowest|most|least)\b(?! (of|in|on|about)\b)", re.IGNORECASE)
 _OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
                       r"on track|on course|"
                       r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
@@ -80,6 +81,8 @@ _RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|
 # "How long does it take?": a length of time.
 _DURATION_Q = re.compile(r"\bhow long (does|did|will|would|is|was|has|have|do|can|should)\b|\bhow many (years|months|"
                          r"weeks|days|hours)\b", re.IGNORECASE)
+# "For how many years has Socitm ...?" asks for a length of time, not a count.
+_HOW_MANY_UNITS = re.compile(r"\bhow many (years|months|weeks|days|hours|decades)\b", re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
                         r"packages?)\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
@@ -259,9 +262,11 @@ KINDS = (
     Kind("money", _when(_MONEY_Q), _has(_MONEY)),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
-    Kind("count", _when(_COUNT_Q, unless=_LIST_Q), _counted),
+    Kind("count", lambda q: None if _LIST_Q.search(q) or _HOW_MANY_UNITS.search(q) else _when(_COUNT_Q)(q),
+         _counted),
     Kind("date", _when(_DATE_Q), _has(_DATE)),
-    Kind("duration", _when(_DURATION_Q, unless=_COUNT_Q), _has(_DURATION)),
+    Kind("duration", lambda q: _when(_DURATION_Q)(q) if _HOW_MANY_UNITS.search(q) or not _COUNT_Q.search(q) else None,
+         _has(_DURATION)),
     Kind("product", lambda q: " ".join(sorted(set(tokenize(q)))) if _PRODUCT_Q.search(q) or _WHICH_NAME_Q.search(q)
          else None, _new_name),
     # a figure is a number of any kind, a year included ("net zero by 2035")
@@ -437,6 +442,16 @@ def subject_terms(question: str) -> set[str]:
     return set(tokenize(question)) - GENERIC_TERMS - ASKING_TERMS - KIND_TERMS
 
 
+# "Fire service ICT lead here.", "I'm new to Socitm.", "As a county CIO,": who is asking, not what about.
+_INTRODUCTION = re.compile(r"^\s*(?:[^.?!]{1,60}\bhere\s*[.!:,-]+|(?:i['’]?m|i am|we['’]?re|we are|i work|we work|"
+                           r"just joined|new to)\b[^.?!]{0,80}[.!:-]+)\s*(?=\S)", re.IGNORECASE)
+
+
+def without_introduction(question: str) -> str:
+    """The question without an opening sentence that says who is asking ("New CIO here. How many ...")."""
+    return _INTRODUCTION.sub("", question, count=1)
+
+
 def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, context: list[str],
                    bm25: BM25Index | None = None, asked: str | None = None) -> Unit | None:
     """The best sentence that holds the kind of fact asked for and speaks to what the question is about.
@@ -446,6 +461,7 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     terms by IDF weight ("when did the government announce its missions" needs more than "missions"). The
     names are those of `asked` when given (a follow-up's own words, searched with the earlier turn's topic).
     """
+    question = without_introduction(question)
     weights = term_weights(question, bm25) if bm25 is not None else {t: 1.0 for t in tokenize(question)}
     focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and t not in KIND_TERMS
              and (kind != "count" or bm25 is None or t in bm25.vocab)}

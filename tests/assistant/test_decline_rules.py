@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.decline import holds, wanted_kinds
+from assistant.decline import holds, wanted_kinds, without_introduction
 
 
 def test_kinds_of_fact_asked_for():
@@ -33,6 +33,12 @@ def test_kinds_of_fact_asked_for():
     assert ("ranking", "") in wanted_kinds("which borough ranked highest for digital inclusion?")
     assert wanted_kinds("under which act are partnerships statutory?")[0][0] == "product"
     assert wanted_kinds("what's Cornwall's population?") == [("count", "")]
+    assert wanted_kinds("for how many years has the scheme run?") == [("duration", "")]  # a length of time
+    assert wanted_kinds("bristol's population forecast for 2050, what's the figure?") == [("count", "")]
+    assert wanted_kinds("of the cornwall projects, which got the largest grant?") == [("ranking", "")]
+    assert without_introduction("Housing lead here. How many homes?") == "How many homes?"
+    assert without_introduction("I'm new to Socitm - what is LU?") == "what is LU?"
+    assert without_introduction("where is it based here?") == "where is it based here?"
     assert wanted_kinds("Which CRM did the county pick?") == [("product", "counti crm pick")]
     assert wanted_kinds("who's the current arsenal manager?") == [("role", "manager")]
     assert wanted_kinds("who first coined the phrase social value?") == [("agent", "coined")]
@@ -123,6 +129,8 @@ NOT_GIVEN = [
     "who is the current mayor of greater manchester?",
     "which london borough's knife crime project scored highest?",
     "have the knife crime projects cut violence so far?",
+    "what will the weather be like in cornwall this weekend?",
+    "which of the london knife crime projects got the biggest share of the money?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -141,6 +149,7 @@ GIVEN = [
     "how much has City Hall put into knife crime projects?",
     "how many schemes got money from city hall for knife crime?",
     "how does socitm think councils should go about tackling public safety?",
+    "Digital officer at a district council here. For how many years has Socitm supported councils?",
 ]
 
 
