@@ -306,7 +306,8 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
 
     An acronym counts as known when the evidence spells it out ("AI" for "artificial intelligence").
     """
-    question = redact(question)  # "jane.doe@council.gov.uk" is contact data, not a name to look up
+    # "jane.doe@council.gov.uk" is contact data, not a name to look up (nor its placeholder a subject)
+    question = re.sub(r"\[\w[\w ]*\]", " ", redact(question))
     question = _unaliased(question)
     out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence) \
         + unknown_bodies(question, evidence)
@@ -444,7 +445,7 @@ def subject_terms(question: str) -> set[str]:
 
 # "Fire service ICT lead here.", "I'm new to Socitm.", "As a county CIO,": who is asking, not what about.
 _INTRODUCTION = re.compile(r"^\s*(?:[^.?!]{1,60}\bhere\s*[.!:,-]+|(?:i['’]?m|i am|we['’]?re|we are|i work|we work|"
-                           r"just joined|new to)\b[^.?!]{0,80}[.!:-]+)\s*(?=\S)", re.IGNORECASE)
+                           r"just joined|new to)\b.{0,80}?[.!:-]+)\s+(?=\S)", re.IGNORECASE)
 
 
 def without_introduction(question: str) -> str:
