@@ -67,6 +67,7 @@ class Condensed:
     carried: list[str] = field(default_factory=list)  # the topic words brought in
     own_words: int = 1  # topic words of the question itself (0: "Any examples?" means nothing alone)
     prefer: str = ""  # a pattern of section headings the question asks for (examples: "already working")
+    told: str = ""  # the previous answer's text: what the member has already been told
 
 
 def content_words(text: str, keep_name: bool = False) -> list[str]:
@@ -108,7 +109,7 @@ def condense(question: str, turns: list[Turn], max_carried: int = 14) -> Condens
     focus = " ".join(content_words(question))
     extra = " ".join(v for k, v in _EXPANSIONS.items() if re.search(k, question, re.IGNORECASE))
     query = " ".join(p for p in (question, focus, extra, " ".join(carried)) if p)
-    return Condensed(query, True, carried, len(content_words(question, keep_name=True)), prefer)
+    return Condensed(query, True, carried, len(content_words(question, keep_name=True)), prefer, last.answer_text)
 
 
 def history_turns(history: list | None, recent: dict[str, Answer] | None = None) -> list[Turn]:  # type: ignore[type-arg]

@@ -52,6 +52,7 @@ PREFERRED_BOOST = 0.2  # added to chunks under the headings a follow-up asks for
 FOLLOW_UP_SENTENCE_WEIGHT = 0.6  # elliptical questions match sentences weakly: lean more on retrieval
 NAMED_SECTION_BOOST = 0.15  # added to sentences under a heading that names everything the question is about
 OPENING_SENTENCES = 2  # ... whose first sentences always open the answer
+OWN_TOPIC_WORDS = 3  # a follow-up with this many topic words of its own is judged on them first
 CANDIDATES = 16  # chunks scored sentence by sentence before the best `top_k` are kept
 RECENT_ANSWERS = 512  # answers remembered by text, for histories that keep only the text
 LLM_BACKOFF = 60.0  # seconds the LLM is left alone after it failed, so members do not wait on a dead endpoint
@@ -202,11 +203,19 @@ class Assistant:
         signals.wanted = ", ".join(k for k, _ in kinds)
         context = [h.chunk.section[-1] if h.chunk.section else h.chunk.title for h in hits]
         for kind, detail in kinds:
+            if kind == "product" and search.told and dl.asks_for_product(question):  # a name not already given
+                detail = " ".join(sorted(set(detail.split()) | set(tokenize(" ".join(dl.name_groups(search.told))))))
             if kind == "list":
+                if detail == "3" and search.told and not dl.LIST_Q.search(question):  # "name them all"
+                    detail = str(dl.list_size_told(search.told))
                 ok = dl.listed(int(detail), [h.chunk.shown for h in hits[:3]])
             else:
-                found = dl.typed_evidence(units, kind, detail, question, context, bm25)
-                if found is None and search.dependent:  # "when did it come out?": the topic is in earlier turns
+                # a follow-up's own words suffice when they say what it is about ("when does it aim to reach net
+                # zero?"); "did they achieve it?" must be answered about the earlier turn's topic
+                found = None
+                if not search.dependent or search.own_words >= OWN_TOPIC_WORDS:
+                    found = dl.typed_evidence(units, kind, detail, question, context, bm25)
+                if found is None and search.dependent:
                     found = dl.typed_evidence(units, kind, detail, search.query, context, bm25, asked=question)
                 signals.found = signals.found or found
                 ok = found is not None

@@ -34,7 +34,11 @@ _MONEY_Q = re.compile(rf"\bis (it|this|that|the [\w-]+) free\b|\bfree (of charge
 _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?(population|number)\b|\bpopulation of\b|"
                       r"\bwhat population\b|\bpopulation (projection|forecast|estimate)s?\b|\bwhat (?:is|was|were|are|will be) (?:the|[\w-]+['’]s) (?:\w+ ){0,3}?"
                       r"(?:number|total|figure|size|increase|decrease|rise|"
-                      r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b", re.IGNORECASE)
+                      r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b|"
+                      r"\bhow (far|much) (have|has|had|did|will)\b[^?]{0,40}\b(fall|fell|fallen|rise|risen|rose|drop|dropped|"
+                      r"grow|grown|increase|increased|decrease|decreased|reduce|reduced|cut|improve|improved)\b|"
+                      r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
+                      re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (years?|dates?|months?|days?|time)\b|"
                      r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
                      r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
@@ -46,11 +50,13 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(councils?|boroughs?|autho
 # "What gigabit target did the white paper set?": a target is a figure or a date.
 _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of|for) (?:how|what)\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
-_OUTCOME_Q = re.compile(r"\b(has|have|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|reached|"
-                        r"delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|\bdid (it|that|this|they) (actually |really )?"
-                        r"(work|succeed|pay off)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
-                        r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) (to|for)\b|\b(been|proved|proven|turned out)( to be)?"
-                        r"( a| an)? (success|successful|failure|effective|worth it|worthwhile)\b", re.IGNORECASE)
+_OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|"
+                        r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
+                        r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work|succeed|pay off|achieve|hit|meet|"
+                        r"reach|deliver)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
+                        r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
+                        r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
+                        r"worth it|worthwhile)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\bwhat did (?:[\w'’-]+ ){1,8}?(find|conclude|show|reveal)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
@@ -105,9 +111,12 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "developed": "developed|developer", "designed": "designed|designer", "built": "built|builder"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
-_LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
+LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
                      rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your |(?:the )?(?:[\w-]+ )?[\w-]+(?:['’]s|s['’]) )?"
                      rf"(other |remaining )?(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
+# "Can you list them all?", "name every one of them": a list, however long.
+_LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)\b(\s+(all|out))?|\b(list|name) all of "
+                         r"(them|those|these)\b", re.IGNORECASE)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 _HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b", re.IGNORECASE)
@@ -120,7 +129,7 @@ _ORG_Q = re.compile(r"\b(?P<what>hiring|recruiting|vacancies|code of conduct|con
                     r"board (?:members? )?(?:are |is )?elected|elected to the board|charity|charitable|company number|"
                     r"not[- ]for[- ]profit|annual report|annual accounts|awards?|membership benefits|"
                     r"become a member|training courses?|certifications?)\b", re.IGNORECASE)
-_ROLE_Q = re.compile(r"\bwho(?: is| was| are| were|['’]s) (\w+['’]s |the )?(current |new |present |first |previous |next )?"
+_ROLE_Q = re.compile(r"\b(?:who(?: is| was| are| were|['’]s)|what(?: is|['’]s|s) the name of) (\w+['’]s |the )?(current |new |present |first |previous |next )?"
                      r"(?:[\w-]+ ){0,3}?(?P<role>president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|"
                      r"leader|founder|secretary|minister|treasurer|manager|mayor|councillor|mp|commissioner|chancellor|governor)\b",
                      re.IGNORECASE)
@@ -211,11 +220,11 @@ def _has(pattern: re.Pattern[str]) -> Callable[[str, str], bool]:
 
 
 def _list_size(question: str) -> str | None:
-    """"list all 12 missions": the number of items asked for, when it is three or more."""
-    m = _LIST_Q.search(question)
+    """"list all 12 missions": the number of items asked for, when it is three or more ("list them all": 3)."""
+    m = LIST_Q.search(question)
     n = m.group("n").lower() if m else ""
     size = int(n) if n.isdigit() else _NUMBERS.get(n, 0)
-    return str(size) if size >= 3 else None
+    return str(size) if size >= 3 else "3" if not m and _LIST_ALL_Q.search(question) else None
 
 
 def _counted(text: str, detail: str) -> bool:
@@ -229,10 +238,24 @@ def _agent_named(text: str, detail: str) -> bool:
                 and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text))
 
 
+def list_size_told(told: str) -> int:
+    """"Name them all" after an answer that said "the 12 missions": the largest count (under 100, not a year)
+    in what the member was told, or 3."""
+    sizes = [int(n) if n.isdigit() else _NUMBERS.get(n.lower(), 0) for n in re.findall(r"\b(\d{1,2}|[a-z]+)\b", told)
+             if n.isdigit() or n.lower() in _NUMBERS]
+    return max([3, *[n for n in sizes if n < 100]])
+
+
+def asks_for_product(question: str) -> bool:
+    """"What software did they use?": a product or supplier (not "which council", which a previous answer may
+    already have named)."""
+    return bool(_PRODUCT_Q.search(question))
+
+
 def _new_name(text: str, detail: str) -> bool:
     """A name the question does not already hold ("they use Liquidlogic")."""
     asked = set(detail.split()) | {"socitm"}
-    named = [set(tokenize(n)) - _ORG_WORDS for n in _name_groups(text)]
+    named = [set(tokenize(n)) - _ORG_WORDS for n in name_groups(text)]
     return any(words and not words & asked for words in named)
 
 
@@ -262,7 +285,7 @@ KINDS = (
     Kind("money", _when(_MONEY_Q), _has(_MONEY)),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
-    Kind("count", lambda q: None if _LIST_Q.search(q) or _HOW_MANY_UNITS.search(q) else _when(_COUNT_Q)(q),
+    Kind("count", lambda q: None if LIST_Q.search(q) or _HOW_MANY_UNITS.search(q) else _when(_COUNT_Q)(q),
          _counted),
     Kind("date", _when(_DATE_Q), _has(_DATE)),
     Kind("duration", lambda q: _when(_DURATION_Q)(q) if _HOW_MANY_UNITS.search(q) or not _COUNT_Q.search(q) else None,
@@ -351,7 +374,7 @@ def unknown_bodies(question: str, evidence: str) -> list[str]:
     passages, which would hold the name if the guidance mentioned it, do not name."""
     said = " ".join(_WORDS.findall(evidence.lower()))
     out = []
-    for group in _name_groups(question):
+    for group in name_groups(question):
         words = _WORDS.findall(group.lower())
         if len(words) >= 2 and words[-1] in _BODY_WORDS and not re.search(rf"\b{re.escape(' '.join(words))}\b", said):
             out.append(group)
@@ -487,7 +510,7 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     return None
 
 
-def _name_groups(text: str) -> list[str]:
+def name_groups(text: str) -> list[str]:
     """Runs of capitalised words holding a name that does not open a sentence ("Socitm Advisory", "Mosaic")."""
     bare = [re.sub(r"['’]s?$", "", w) for w in _WORDS.findall(text)]
     found = set(_names(text)) | {w for w in bare if w.lower() in NAMES}  # "Hampshire’s plan ..." opens a sentence

@@ -36,6 +36,12 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("for how many years has the scheme run?") == [("duration", "")]  # a length of time
     assert wanted_kinds("bristol's population forecast for 2050, what's the figure?") == [("count", "")]
     assert wanted_kinds("of the cornwall projects, which got the largest grant?") == [("ranking", "")]
+    assert wanted_kinds("did they achieve it?") == [("outcome", "")]
+    assert wanted_kinds("can you list them all for me?") == [("list", "3")]
+    assert wanted_kinds("please list all twelve of them") == [("list", "12")]
+    assert wanted_kinds("how far have emissions fallen since?") == [("count", "")]
+    assert wanted_kinds("how much carbon does it save?") == [("count", "")]
+    assert wanted_kinds("what's the name of the west midlands mayor?") == [("role", "mayor")]
     assert without_introduction("Housing lead here. How many homes?") == "How many homes?"
     assert without_introduction("I'm new to Socitm - what is LU?") == "what is LU?"
     assert without_introduction("where is it based here?") == "where is it based here?"
@@ -165,3 +171,17 @@ def test_every_subject_in_the_topics_file_is_searchable():
 
     assert len(TOPICS) > 150
     assert all(terms for _, terms in TOPICS), [name for name, terms in TOPICS if not terms]
+
+
+CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
+    ("What is Camden's mission for young people?", "and did they manage it in the end?", False),
+    ("Which council did Socitm help use data better in social care?", "what software did they put in?", False),
+    ("how many missions does levelling up have?", "can you name them all?", False),
+    ("Which council built a carbon emissions baseline tool?", "by what year does it want to be net zero?", True),
+]
+
+
+@pytest.mark.parametrize(("first", "follow_up", "given"), CONVERSATIONS)
+def test_a_follow_up_is_answered_only_when_the_guidance_gives_it(assistant, first, follow_up, given):  # type: ignore[no-untyped-def]
+    answer = assistant.ask(follow_up, [(first, assistant.ask(first))])
+    assert answer.answered is given, (first, follow_up, answer.text)
