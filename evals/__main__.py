@@ -48,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     beir.add_argument("--prf-docs", type=int, help="dense pseudo-relevance feedback: top chunks mixed into the query")
     beir.add_argument("--prf-weight", type=float, help="weight of their mean vector (Rocchio)")
     beir.add_argument("--cache", type=Path, help="where cached indexes live (default .cache/beir)")
-    beir.add_argument("--model", type=Path, help="embedding model folder (python -m evals finetune); default: "
-                                                 "SOCITM_EMBED_MODEL or the bundled all-MiniLM-L6-v2")
+    beir.add_argument("--model", help="embedding model folder (python -m evals finetune), or 'bundled'; default: "
+                                       "SOCITM_EMBED_MODEL, else the newest model fine-tuned here on the dataset's "
+                                       "other split (.cache/models), else the bundled all-MiniLM-L6-v2")
     beir.add_argument("--per-query", action="store_true", help="add per_query results to the JSON")
     _common(beir)
 
@@ -147,7 +148,22 @@ def _beir(args: argparse.Namespace, command: str) -> int:
     modes = ["dense", "bm25", "hybrid"] if args.mode == "all" else [args.mode]
     overrides = {"fusion": args.fusion, "alpha": args.alpha, "k1": args.k1, "b": args.b, "depth": args.depth,
                  "prf_docs": args.prf_docs, "prf_weight": args.prf_weight}
-    settings = Settings.from_env(embed_model=str(args.model) if args.model else None)
+    model = args.model
+    if model is None and not Settings.from_env().embed_model:
+        from .finetune import finetuned_for
+
+        found = finetuned_for(data)
+        if found is not None:
+            model = str(found)
+            print(f"Using {found.name}, fine-tuned here on {data.name}'s other split (--model bundled for the "
+                  "model as shipped)", file=sys.stderr)
+    if model == "bundled":
+        model = ""
+    if model and args.alpha is None:
+        from .finetune import FINETUNED_ALPHA
+
+        overrides["alpha"] = FINETUNED_ALPHA
+    settings = Settings.from_env(embed_model=model)
     result = evaluate_beir(data, modes, settings, args.cache or CACHE_ROOT, progress=not args.quiet, **overrides)
     result["config"]["command"] = command
     folder = None if args.no_report else write_beir_report(result, args.reports)

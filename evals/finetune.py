@@ -170,3 +170,22 @@ def training_queries(model: str | Path, data: BeirData) -> set[str] | None:
     if record.get("dataset") != data.name or record.get("split") != data.split:
         return None
     return set(data.queries) - set(record.get("held_out", []))
+
+
+# Convex fusion weight of the dense side for a fine-tuned encoder: best for every fine-tuned model on SciFact's
+# held-out train claims (0.6 against 0.5 for the model as shipped; evals/RESULTS.md).
+FINETUNED_ALPHA = 0.6
+
+
+def finetuned_for(data: BeirData, root: Path | None = None) -> Path | None:
+    """The newest model fine-tuned here on `data`'s dataset, on another split than the one scored, with nothing
+    held out ("scifact-train-e5" for SciFact's test split), or None."""
+    found = []
+    for record_path in (root or MODELS_DIR).glob(f"*/{RECORD}"):
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if record.get("dataset") == data.name and record.get("split") != data.split and not record.get("held_out"):
+            found.append((str(record.get("date", "")), record_path.parent))
+    return max(found)[1] if found else None

@@ -13,7 +13,7 @@ import pytest
 from assistant.index import Index
 from evals.__main__ import main
 from evals.beir import cache_dir_for, load_beir
-from evals.finetune import RECORD, held_out
+from evals.finetune import RECORD, finetuned_for, held_out
 from ingest.catalog import Catalog
 from ingest.errors import SocitmError
 from ingest.pipeline import Ingestor
@@ -113,3 +113,21 @@ def test_a_model_folder_must_read_text_as_the_bundled_model_does(tmp_path):
     (other / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
     with pytest.raises(SocitmError, match="tokenizer differs"):
         model_dir(other)
+
+
+def test_the_newest_model_fine_tuned_on_the_other_split_is_found(tmp_path):
+    data = load_beir(TINY, "test")
+
+    def model(name: str, **record: object) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / RECORD).write_text(json.dumps({"dataset": data.name, "split": "train", "held_out": [], **record}))
+        return folder
+
+    assert finetuned_for(data, tmp_path) is None
+    model("old", date="2026-11-20 10:00:00")
+    newest = model("new", date="2026-11-21 10:00:00")
+    model("same-split", split="test", date="2026-11-22 10:00:00")  # trained on the scored queries
+    model("held-out", held_out=["q1"], date="2026-11-22 10:00:00")  # a model for choosing settings
+    model("other-data", dataset="nfcorpus", date="2026-11-22 10:00:00")
+    assert finetuned_for(data, tmp_path) == newest
