@@ -53,12 +53,12 @@ _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of
 _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|"
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work|succeed|pay off|achieve|hit|meet|"
-                        r"reach|deliver)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
+                        r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
-_FINDINGS_Q = re.compile(r"\bwhat did (?:[\w'’-]+ ){1,8}?(find|conclude|show|reveal)\b|"
+_FINDINGS_Q = re.compile(r"\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
                          re.IGNORECASE)
@@ -79,7 +79,7 @@ _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost i
                         r"comes?|came) (highest|lowest|best|worst|top|bottom)\b|\bwhich\b[^?]*\bthe (biggest|largest|smallest|highest|"
                         r"lowest|most|least)\b(?! (of|in|on|about)\b)", re.IGNORECASE)
 _OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
-                      r"on track|on course|"
+                      r"on track|on course|adopted|took up|accepted|implemented|"
                       r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
 _RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|ies)\b|\bmost important\b|"
                       r"\babove all\b|\bforemost\b|\bpriorit(y|ise|ize)s?\b.*\b(over|before|first)\b|"
@@ -366,7 +366,8 @@ def unknown_places(question: str, bm25: BM25Index, evidence: str) -> list[str]:
 
 # Last words of the names of bodies, laws and schemes: "the Online Safety Act", "the Local Government Association".
 _BODY_WORDS = frozenset("association act bill agency commission fund programme strategy institute foundation "
-                        "framework standard charter regulations alliance federation catapult".split())
+                        "framework standard charter regulations alliance federation catapult declaration pledge "
+                        "compact accord covenant manifesto".split())
 
 
 def unknown_bodies(question: str, evidence: str) -> list[str]:
@@ -453,7 +454,8 @@ _ALIKE = [frozenset(tokenize(g)) for g in (
     "people residents citizens individuals persons",
     "staff employees workers workforce",
     "homes houses households properties dwellings",
-    "firms companies businesses organisations organizations")]
+    "firms companies businesses organisations organizations",
+    "mission missions goal goals objective objectives aim aims")]
 
 
 # Words that ask rather than say what about: "what does Socitm mean by ...", "tell me about ...".

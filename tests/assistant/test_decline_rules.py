@@ -42,6 +42,9 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("how far have emissions fallen since?") == [("count", "")]
     assert wanted_kinds("how much carbon does it save?") == [("count", "")]
     assert wanted_kinds("what's the name of the west midlands mayor?") == [("role", "mayor")]
+    assert wanted_kinds("did the government take up socitm's proposals?") == [("outcome", "")]
+    assert wanted_kinds("what did the county's latest annual review of its whole plan actually find?") == \
+        [("findings", "")]
     assert without_introduction("Housing lead here. How many homes?") == "How many homes?"
     assert without_introduction("I'm new to Socitm - what is LU?") == "what is LU?"
     assert without_introduction("where is it based here?") == "where is it based here?"
@@ -137,6 +140,9 @@ NOT_GIVEN = [
     "have the knife crime projects cut violence so far?",
     "what will the weather be like in cornwall this weekend?",
     "which of the london knife crime projects got the biggest share of the money?",
+    "what is socitm's view on councils using cctv with facial recognition?",
+    "has Socitm signed the Local Digital Declaration?",
+    "did ministers adopt any of the prospectus's ideas?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -156,6 +162,7 @@ GIVEN = [
     "how many schemes got money from city hall for knife crime?",
     "how does socitm think councils should go about tackling public safety?",
     "Digital officer at a district council here. For how many years has Socitm supported councils?",
+    "against how many national goals are socitm's three roles set out?",
 ]
 
 
