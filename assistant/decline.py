@@ -53,12 +53,14 @@ _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of
 _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|"
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work|succeed|pay off|achieve|hit|meet|"
-                        r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
+                        r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
+                        r"\b(has|have)\b(?: [\w'’-]+){1,6}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
+                        r"created|attracted|delivered)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
-_FINDINGS_Q = re.compile(r"\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal)\b|"
+_FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
                          re.IGNORECASE)
@@ -68,13 +70,13 @@ _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|ag
                            re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
-_PEOPLE_Q = re.compile(r"\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
+_PEOPLE_Q = re.compile(r"\bany names\b|\bwho (took part|attended|participated|spoke)\b|\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
                        r"attendees|participants|speakers|representatives|leaders|chairs)\b|\bwho (are|were) (the|its|"
                        r"their) (current |present )?(members|trustees|directors|attendees|participants|speakers)\b",
                        re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
 _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost important\b|\bmatters? most\b|"
-                        r"\brank(s|ed|ing)?\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
+                        r"\brank(s|ed|ing)?\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
                         r"\bbest[- ]performing\b|\bwhich\b.*\b(scores?|scored|ranks?|ranked|rated|performs?|performed|"
                         r"comes?|came) (highest|lowest|best|worst|top|bottom)\b|\bwhich\b[^?]*\bthe (biggest|largest|smallest|highest|"
                         r"lowest|most|least)\b(?! (of|in|on|about)\b)", re.IGNORECASE)
@@ -93,7 +95,7 @@ _HOW_MANY_UNITS = re.compile(r"\bhow many (years|months|weeks|days|hours|decades
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
                         r"packages?)\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
-_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\b(what|how many|which)\s*%", re.IGNORECASE)
+_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 _AGENT_Q = re.compile(r"\bwho (?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned|"
@@ -447,11 +449,11 @@ _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|
 
 # Verbs that can follow "how many" directly: "how many got funding?" counts whatever the sentence is about.
 _NOT_COUNTED = frozenset("got get gets received receive took take joined signed applied attended went came won "
-                         "benefited benefitted".split())
+                         "benefited benefitted belong belongs responded respond use used need needed".split())
 # Nouns that count the same things: "how many schemes" is answered by "43 projects".
 _ALIKE = [frozenset(tokenize(g)) for g in (
     "scheme schemes project projects initiative initiatives programme programmes programs",
-    "people residents citizens individuals persons",
+    "people residents citizens individuals persons member members",
     "staff employees workers workforce",
     "homes houses households properties dwellings",
     "firms companies businesses organisations organizations",

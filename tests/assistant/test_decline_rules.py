@@ -45,6 +45,11 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("did the government take up socitm's proposals?") == [("outcome", "")]
     assert wanted_kinds("what did the county's latest annual review of its whole plan actually find?") == \
         [("findings", "")]
+    assert wanted_kinds("what share of homes have gigabit broadband?") == [("percent", "")]
+    assert wanted_kinds("who attended the windsor sessions?") == [("people", "")]
+    assert wanted_kinds("has the fund actually cut violence?") == [("outcome", "")]
+    assert wanted_kinds("is there an evaluation of the scheme?") == [("findings", "")]
+    assert ("ranking", "") in wanted_kinds("which mission should councils prioritise first?")
     assert without_introduction("Housing lead here. How many homes?") == "How many homes?"
     assert without_introduction("I'm new to Socitm - what is LU?") == "what is LU?"
     assert without_introduction("where is it based here?") == "where is it based here?"
@@ -143,6 +148,8 @@ NOT_GIVEN = [
     "what is socitm's view on councils using cctv with facial recognition?",
     "has Socitm signed the Local Digital Declaration?",
     "did ministers adopt any of the prospectus's ideas?",
+    "what share of councils moved services online during the pandemic, according to socitm's survey?",
+    "who attended the st george's house consultations on connected places?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -163,6 +170,7 @@ GIVEN = [
     "how does socitm think councils should go about tackling public safety?",
     "Digital officer at a district council here. For how many years has Socitm supported councils?",
     "against how many national goals are socitm's three roles set out?",
+    "roughly how many people belong to socitm?",
 ]
 
 
