@@ -208,7 +208,12 @@ class Assistant:
             if kind == "list":
                 if detail == "3" and search.told and not dl.LIST_Q.search(question):  # "name them all"
                     detail = str(dl.list_size_told(search.told))
-                ok = dl.listed(int(detail), [h.chunk.shown for h in hits[:3]])
+                size = int(detail)
+                ok = dl.listed(size, [h.chunk.shown for h in hits[:3]])
+                if not ok and not dl.REST.search(question):  # "what are the five missions?": numbered sections
+                    docs = {h.chunk.doc_id for h in hits[:3]}
+                    sections = [c.section for d in docs for c in self.index.catalog.chunks(doc_id=d)]
+                    ok = dl.numbered_sections(size, [h.chunk.section for h in hits[:3]], sections)
             else:
                 # a follow-up's own words suffice when they say what it is about ("when does it aim to reach net
                 # zero?"); "did they achieve it?" must be answered about the earlier turn's topic

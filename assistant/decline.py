@@ -114,8 +114,9 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
-                     rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your |(?:the )?(?:[\w-]+ )?[\w-]+(?:['’]s|s['’]) )?"
-                     rf"(other |remaining )?(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
+                     rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your |"
+                     rf"(?:the )?(?:[\w-]+ )?[\w-]+(?:['’]s|s['’]) (?=other |remaining ))?(other |remaining )?"
+                     rf"(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
 # "Can you list them all?", "name every one of them": a list, however long.
 _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)\b(\s+(all|out))?|\b(list|name) all of "
                          r"(them|those|these)\b", re.IGNORECASE)
@@ -543,3 +544,21 @@ def _names(question: str) -> list[str]:
 def listed(size: int, passages: list[str]) -> bool:
     """Does one of the passages list at least `size` items (bullets, numbered lines or table rows)?"""
     return any(holds(p, "list", str(size)) for p in passages)
+
+
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s")
+REST = re.compile(r"\b(other|remaining|rest)\b", re.IGNORECASE)  # "the other three": not a whole list
+
+
+def numbered_sections(size: int, found: list[tuple[str, ...]], sections: list[tuple[str, ...]]) -> bool:
+    """Are there exactly `size` numbered sibling headings ("1. Kickstart economic growth" ... "5. Build an NHS
+    ...") under the part of a document that a found passage (its section path in `found`) belongs to?
+    `sections` are the section paths of the documents' chunks: "what are the five missions?" is answered by
+    the five numbered sections; "what are Camden's other three missions?" is not answered by them."""
+    groups: dict[tuple[str, ...], set[str]] = {}
+    for path in sections:
+        for i, heading in enumerate(path):
+            if _NUMBERED.match(heading):
+                groups.setdefault(tuple(path[:i]), set()).add(heading)
+    return any(len(headings) == size and any(f[:len(parent)] == parent for f in found)
+               for parent, headings in groups.items())

@@ -31,11 +31,20 @@ def use_ef_search(ef: int | None) -> None:
         store.HNSW["ef_search"] = ef
 
 
-def set_ef_search(data_dir: Path, ef: int) -> dict[str, Any]:
+def set_ef_search(data_dir: Path, ef: int, attempts: int = 5) -> dict[str, Any]:
+    """Write ef_search into the collection's configuration. Chroma's SQLite can still be locked for a moment
+    by the previous worker process on a loaded machine ("database is locked", seen once in CI): retry."""
     from ingest.store import VectorStore
 
     use_ef_search(ef)
-    return {"hnsw": VectorStore(data_dir).collection.configuration.get("hnsw")}
+    for attempt in range(attempts - 1):
+        try:
+            return {"hnsw": VectorStore(data_dir).collection.configuration.get("hnsw")}
+        except Exception as e:  # chromadb.errors.InternalError
+            if "locked" not in str(e):
+                raise
+            time.sleep(1.0 + attempt)
+    return {"hnsw": VectorStore(data_dir).collection.configuration.get("hnsw")}  # the last try reports its error
 
 
 def measure(data_dir: Path, n_queries: int, n_answers: int, backend: str, chroma_url: str = "") -> dict[str, Any]:

@@ -171,6 +171,8 @@ GIVEN = [
     "Digital officer at a district council here. For how many years has Socitm supported councils?",
     "against how many national goals are socitm's three roles set out?",
     "roughly how many people belong to socitm?",
+    "what are the five missions?",  # the prospectus's five numbered mission sections
+    "What are Socitm's five missions?",
 ]
 
 
@@ -200,3 +202,14 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
 def test_a_follow_up_is_answered_only_when_the_guidance_gives_it(assistant, first, follow_up, given):  # type: ignore[no-untyped-def]
     answer = assistant.ask(follow_up, [(first, assistant.ask(first))])
     assert answer.answered is given, (first, follow_up, answer.text)
+
+
+def test_numbered_sections_list_only_their_own_part():
+    from assistant.decline import numbered_sections
+
+    sections = [("Missions",), *[("Missions", f"{i}. Mission {i}") for i in range(1, 6)], ("Roles", "1. Lead"),
+                ("Roles", "2. Place"), ("Roles", "3. Connect")]
+    assert numbered_sections(5, [("Missions",)], sections)
+    assert numbered_sections(5, [("Missions", "4. Mission 4", "Camden")], sections)
+    assert not numbered_sections(3, [("Missions",)], sections)  # the three roles are elsewhere
+    assert not numbered_sections(12, [("Missions",)], sections)
