@@ -157,6 +157,10 @@ def _beir(args: argparse.Namespace, command: str) -> int:
             model = str(found)
             print(f"Using {found.name}, fine-tuned here on {data.name}'s other split (--model bundled for the "
                   "model as shipped)", file=sys.stderr)
+        elif (Path(args.data) / "qrels" / "train.tsv").is_file() and args.split != "train":
+            print(f"Scoring the model as shipped. To fine-tune it on {data.name}'s train split first (SciFact: "
+                  f"about 35 min here, +0.03 nDCG@10 hybrid): python -m evals finetune --data {args.data} "
+                  "--split train --epochs 5", file=sys.stderr)
     if model == "bundled":
         model = ""
     if model and args.alpha is None:
