@@ -45,7 +45,7 @@ _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
 _WHICH_NAME_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universities|schools|hospitals|"
-                           r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
+                           r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
 _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of|for) (?:how|what)\b", re.IGNORECASE)
@@ -65,6 +65,10 @@ _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|re
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
                          re.IGNORECASE)
 _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed that|revealed)\b", re.IGNORECASE)
+# "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
+_LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
+                      r"\blegally (required|obliged|bound)\b|\brequired by law\b", re.IGNORECASE)
+_LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
 _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b",
                            re.IGNORECASE)
@@ -79,7 +83,7 @@ _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost i
                         r"\brank(s|ed|ing)?\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
                         r"\bbest[- ]performing\b|\bwhich\b.*\b(scores?|scored|ranks?|ranked|rated|performs?|performed|"
                         r"comes?|came) (highest|lowest|best|worst|top|bottom)\b|\bwhich\b[^?]*\bthe (biggest|largest|smallest|highest|"
-                        r"lowest|most|least)\b(?! (of|in|on|about)\b)", re.IGNORECASE)
+                        r"lowest|most|least|strongest|weakest|best|worst)\b(?! (of|in|on|about)\b)", re.IGNORECASE)
 _OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
                       r"on track|on course|adopted|took up|accepted|implemented|"
                       r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
@@ -303,6 +307,7 @@ KINDS = (
     Kind("findings", _when(_FINDINGS_Q), _has(_FINDINGS)),
     Kind("people", _when(_PEOPLE_Q), _person),
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
+    Kind("legal", _when(_LEGAL_Q), _has(_LEGAL)),
     Kind("contact", _when(_CONTACT_Q), _has(_CONTACT)),
     Kind("howto", _when(_HOWTO_Q), lambda text, detail: True),  # any sentence, if it speaks to the question
     Kind("organisation", lambda q: m.group("what").lower() if (m := _ORG_Q.search(q)) else None,
@@ -434,7 +439,7 @@ GENERIC_TERMS = frozenset(tokenize("Socitm council councils local prospectus gui
 # Words that say which kind of fact is wanted, not what it is about.
 KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percentage percent proportion number total "
                                 "when date year day month deadline who wrote written published chairs chair leads "
-                                "runs funds list name all every first originally initially"))
+                                "runs funds list name all every first originally initially original"))
 
 
 # Share of the question's specific vocabulary (IDF-weighted) that a sentence giving the fact must speak to.

@@ -50,6 +50,9 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("has the fund actually cut violence?") == [("outcome", "")]
     assert wanted_kinds("is there an evaluation of the scheme?") == [("findings", "")]
     assert ("ranking", "") in wanted_kinds("which mission should councils prioritise first?")
+    assert wanted_kinds("is it a statutory duty for councils to take part?") == [("legal", "")]
+    assert ("ranking", "") in wanted_kinds("which of those councils had the strongest plans?")
+    assert wanted_kinds("which police forces sit on it?")[0][0] == "product"
     assert without_introduction("Housing lead here. How many homes?") == "How many homes?"
     assert without_introduction("I'm new to Socitm - what is LU?") == "what is LU?"
     assert without_introduction("where is it based here?") == "where is it based here?"
@@ -150,6 +153,7 @@ NOT_GIVEN = [
     "did ministers adopt any of the prospectus's ideas?",
     "what share of councils moved services online during the pandemic, according to socitm's survey?",
     "who attended the st george's house consultations on connected places?",
+    "how do integrated care boards share records with councils?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -173,6 +177,7 @@ GIVEN = [
     "roughly how many people belong to socitm?",
     "what are the five missions?",  # the prospectus's five numbered mission sections
     "What are Socitm's five missions?",
+    "is early intervention part of socitm's recipe for tackling entrenched problems?",
 ]
 
 
