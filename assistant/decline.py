@@ -60,7 +60,8 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
-_FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal)\b|"
+_FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
+                         r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
                          re.IGNORECASE)
@@ -166,6 +167,8 @@ NAMES = frozenset(line.strip() for line in Path(__file__).with_name("names.txt")
 # Places of several words ("lake district"), lower-cased; see the file's header.
 PLACES = tuple(line.strip() for line in Path(__file__).with_name("places.txt").read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#"))
+# Acronyms that are everyday words (roles, things), not names: "where GPs prescribe social activity".
+COMMON_ACRONYMS = frozenset("GP MP CEO CTO CDO CFO COO HR IT PC TV FAQ PDF URL ID".split())
 # Everyday names for bodies the guidance names formally: "City Hall" is the Mayor of London, "Whitehall" central
 # government. Replaced before the names are looked up.
 ALIASES = {"city hall": "the Mayor", "whitehall": "central government", "westminster": "central government",
@@ -347,6 +350,8 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
         word = re.sub(r"['’]s?$", "", m.group(0))
         if word not in capitalised and word.lower() not in NAMES:
             continue  # a capitalised word that does not open a sentence, or a proper noun typed in lower case
+        if word.rstrip("s") in COMMON_ACRONYMS:
+            continue  # "GPs", "the CEO": everyday words, not names of something the guidance should know
         terms = tokenize(word) + tokenize(DEMONYMS.get(word.lower(), ""))
         if not terms or any(t in bm25.vocab for t in terms):
             continue

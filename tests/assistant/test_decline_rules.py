@@ -53,6 +53,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("is it a statutory duty for councils to take part?") == [("legal", "")]
     assert ("ranking", "") in wanted_kinds("which of those councils had the strongest plans?")
     assert wanted_kinds("which police forces sit on it?")[0][0] == "product"
+    assert wanted_kinds("any evaluation results for the toolkit?") == [("findings", "")]
     assert without_introduction("Housing lead here. How many homes?") == "How many homes?"
     assert without_introduction("I'm new to Socitm - what is LU?") == "what is LU?"
     assert without_introduction("where is it based here?") == "where is it based here?"
@@ -178,6 +179,7 @@ GIVEN = [
     "what are the five missions?",  # the prospectus's five numbered mission sections
     "What are Socitm's five missions?",
     "is early intervention part of socitm's recipe for tackling entrenched problems?",
+    "in islington, where GPs prescribe activities instead of pills, what do people get referred to?",
 ]
 
 
