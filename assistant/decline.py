@@ -43,7 +43,7 @@ _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|
                      r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
                      r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
-_WHICH_NAME_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
+_WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universities|schools|hospitals|"
                            r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
@@ -55,7 +55,8 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
                         r"\b(has|have)\b(?: [\w'’-]+){1,6}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
-                        r"created|attracted|delivered)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
+                        r"created|attracted|delivered)\b|\bdid\b(?: [\w'’-]+){1,5}? end up\b|\b(has|have)\b(?: [\w'’-]+){1,6}? "
+                        r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b", re.IGNORECASE)

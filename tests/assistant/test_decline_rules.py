@@ -54,6 +54,9 @@ def test_kinds_of_fact_asked_for():
     assert ("ranking", "") in wanted_kinds("which of those councils had the strongest plans?")
     assert wanted_kinds("which police forces sit on it?")[0][0] == "product"
     assert wanted_kinds("any evaluation results for the toolkit?") == [("findings", "")]
+    assert wanted_kinds("did the county end up meeting its goal?") == [("outcome", "")]
+    assert wanted_kinds("has violent crime gone down since then?") == [("outcome", "")]
+    assert wanted_kinds("which kinds of organisations take part?") == []  # kinds, not names
     assert without_introduction("Housing lead here. How many homes?") == "How many homes?"
     assert without_introduction("I'm new to Socitm - what is LU?") == "what is LU?"
     assert without_introduction("where is it based here?") == "where is it based here?"
