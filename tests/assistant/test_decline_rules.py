@@ -39,7 +39,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("did they achieve it?") == [("outcome", "")]
     assert wanted_kinds("can you list them all for me?") == [("list", "3")]
     assert wanted_kinds("please list all twelve of them") == [("list", "12")]
-    assert wanted_kinds("how far have emissions fallen since?") == [("count", "")]
+    assert wanted_kinds("how far have emissions fallen since?") == [("count", ""), ("outcome", "")]
     assert wanted_kinds("how much carbon does it save?") == [("count", "")]
     assert wanted_kinds("what's the name of the west midlands mayor?") == [("role", "mayor")]
     assert wanted_kinds("did the government take up socitm's proposals?") == [("outcome", "")]
