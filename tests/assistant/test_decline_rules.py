@@ -183,6 +183,7 @@ GIVEN = [
     "What are Socitm's five missions?",
     "is early intervention part of socitm's recipe for tackling entrenched problems?",
     "in islington, where GPs prescribe activities instead of pills, what do people get referred to?",
+    "will socitm audit our council's digital plans for adult social care?",
 ]
 
 
