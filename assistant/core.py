@@ -160,13 +160,15 @@ class Assistant:
         embedder = self.index.embedder
         depth = max(CANDIDATES, self.settings.top_k)
         known = self.index.acronyms()  # "a CSP" is searched with "community safety partnerships"
-        qv = embedder.encode_query(expand(question, known))
-        hits = self.retriever.retrieve(expand(question, known), depth, vector=qv)
+        asked = expand(question, known)
+        qv = embedder.encode_query(asked)
+        hits = self.retriever.retrieve(asked, depth, vector=qv)
         queries, weights, sw = [qv], [1.0], None
         dense = max((h.dense for h in hits), default=0.0)
         if search.dependent:
-            cv = embedder.encode_query(expand(search.query, known))
-            more = self.retriever.retrieve(expand(search.query, known), depth, vector=cv)
+            condensed = expand(search.query, known)
+            cv = embedder.encode_query(condensed)
+            more = self.retriever.retrieve(condensed, depth, vector=cv)
             w = CONDENSED_WEIGHT if search.own_words else CONDENSED_ONLY_WEIGHT
             hits = _merge(hits, more, w)[:depth]
             for h in hits:
@@ -206,14 +208,7 @@ class Assistant:
             if kind == "product" and search.told and dl.asks_for_product(question):  # a name not already given
                 detail = " ".join(sorted(set(detail.split()) | set(tokenize(" ".join(dl.name_groups(search.told))))))
             if kind == "list":
-                if detail == "3" and search.told and not dl.LIST_Q.search(question):  # "name them all"
-                    detail = str(dl.list_size_told(search.told))
-                size = int(detail)
-                ok = dl.listed(size, [h.chunk.shown for h in hits[:3]])
-                if not ok and not dl.REST.search(question):  # "what are the five missions?": numbered sections
-                    docs = {h.chunk.doc_id for h in hits[:3]}
-                    sections = [c.section for d in docs for c in self.index.catalog.chunks(doc_id=d)]
-                    ok = dl.numbered_sections(size, [h.chunk.section for h in hits[:3]], sections)
+                ok = self._listed(question, search, hits[:3], detail)
             else:
                 # a follow-up's own words suffice when they say what it is about ("when does it aim to reach net
                 # zero?"); "did they achieve it?" must be answered about the earlier turn's topic
@@ -228,6 +223,19 @@ class Assistant:
                 signals.missing = kind if kind != "list" else f"list of {detail}"
                 break
         return signals
+
+    def _listed(self, question: str, search: Condensed, top: list[Hit], detail: str) -> bool:
+        """Do the top hits give a list as long as the question asks for?"""
+        if detail == "3" and search.told and not dl.LIST_Q.search(question):  # "name them all" after "12 missions"
+            detail = str(dl.list_size_told(search.told))
+        size = int(detail)
+        if dl.listed(size, [h.chunk.shown for h in top]):
+            return True
+        if dl.REST.search(question):  # "the other three": numbered sections cannot say which are the rest
+            return False
+        # "what are the five missions?": the prospectus gives them as five numbered sections
+        sections = [c.section for d in {h.chunk.doc_id for h in top} for c in self.index.catalog.chunks(doc_id=d)]
+        return dl.numbered_sections(size, [h.chunk.section for h in top], sections)
 
     def _decline(self, question: str, ev: Evidence, notices: list[str]) -> Answer:
         suggestions = _topics(ev.hits)
