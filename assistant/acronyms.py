@@ -11,24 +11,36 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# Up to six words, each capitalised or a small joining word, then the acronym in brackets.
-_DEFINED = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:(?:of|and|for|the|&)\s+)*){1,6})\(([A-Z]{2,6})s?\)")
+# An acronym in brackets; the words before it are then read back to find its expansion.
+_BRACKETED = re.compile(r"\(([A-Z]{2,6})s?\)")
+_BEFORE = re.compile(r"[\w’'&-]+")
 _SMALL = {"of", "and", "for", "the", "&"}
 _WORD = re.compile(r"\b[A-Z]{2,6}s?\b")
 
 
 def defined(texts: Iterable[str]) -> dict[str, str]:
-    """{acronym: its words} for every "Words Spelt Out (WSO)" in the texts whose initials spell the acronym."""
+    """{acronym: its words} for every "Words Spelt Out (WSO)" in the texts whose initials spell the acronym:
+    the acronym's letters are the initials of the capitalised words just before it, small joining words
+    skipped ("The Local CIO Council (LCIOC)": Local CIO Council)."""
     out: dict[str, str] = {}
     for text in texts:
-        for m in _DEFINED.finditer(text):
-            words = m.group(1).split()
-            acronym = m.group(2)
-            big = [w for w in words if w.lower() not in _SMALL]
-            # the acronym's letters are the initials of the last words: "The Local CIO Council (LCIOC)"
-            for start in range(len(big)):
-                if "".join(w[0] if not w.isupper() else w for w in big[start:]).upper() == acronym:
-                    out.setdefault(acronym, " ".join(big[start:]))
+        for m in _BRACKETED.finditer(text):
+            acronym = m.group(1)
+            if acronym in out:
+                continue
+            words = _BEFORE.findall(text[max(0, m.start() - 120):m.start()])
+            big: list[str] = []
+            for w in reversed(words):  # back from the bracket while the words are capitalised or small
+                if w.lower() in _SMALL:
+                    continue
+                if not w[:1].isupper():
+                    break
+                big.insert(0, w)
+                initials = "".join(x if x.isupper() else x[0] for x in big).upper()
+                if initials == acronym:
+                    out[acronym] = " ".join(big)
+                    break
+                if len(initials) >= len(acronym):
                     break
     return out
 

@@ -17,6 +17,9 @@ from ingest.tokens import model_identity
 
 from .acronyms import defined
 
+# Only chunks with a bracket can define an acronym ("Community Safety Partnerships (CSPs)").
+_BRACKETED_CHUNKS = "SELECT text, section FROM chunks WHERE text LIKE '%(%' OR section LIKE '%(%'"
+
 
 class Index:
     """Everything retrieval needs, opened lazily and shared; the model is loaded once per process."""
@@ -57,7 +60,7 @@ class Index:
         gen = self.catalog.generation()
         with self._lock:
             if self._acronyms is None or self._acronyms[0] != gen:
-                rows = self.catalog.db.execute("SELECT text, section FROM chunks").fetchall()
+                rows = self.catalog.db.execute(_BRACKETED_CHUNKS).fetchall()
                 self._acronyms = (gen, defined(t for text, section in rows
                                                for t in [text or "", *json.loads(section or "[]")]))
             return self._acronyms[1]

@@ -8,8 +8,10 @@ from assistant.acronyms import defined, expand
 
 def test_acronyms_are_read_where_the_guidance_defines_them():
     found = defined(["Community Safety Partnerships (CSPs)", "The Local CIO Council (LCIOC) meets.",
-                     "We met Socitm (the society) and the Place Team (XYZ)."])
-    assert found == {"CSP": "Community Safety Partnerships", "LCIOC": "Local CIO Council"}  # XYZ: wrong initials
+                     "We met Socitm (the society) and the Place Team (XYZ).",
+                     "a narrative of Regeneration, Sustainability and Connectivity (RSC) for places"])
+    assert found == {"CSP": "Community Safety Partnerships", "LCIOC": "Local CIO Council",
+                     "RSC": "Regeneration Sustainability Connectivity"}  # XYZ: wrong initials
 
 
 def test_a_question_is_searched_with_the_words_of_its_acronyms():
