@@ -469,7 +469,8 @@ _ALIKE = [frozenset(tokenize(g)) for g in (
     "staff employees workers workforce",
     "homes houses households properties dwellings",
     "firms companies businesses organisations organizations",
-    "mission missions goal goals objective objectives aim aims")]
+    "mission missions goal goals objective objectives aim aims",
+    "plan plans strategy strategies")]
 
 
 # Words that ask rather than say what about: "what does Socitm mean by ...", "tell me about ...".
