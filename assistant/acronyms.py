@@ -14,7 +14,7 @@ from collections.abc import Iterable
 # An acronym in brackets; the words before it are then read back to find its expansion.
 _BRACKETED = re.compile(r"\(([A-Z]{2,6})s?\)")
 _BEFORE = re.compile(r"[\w’'&-]+")
-_SMALL = {"of", "and", "for", "the", "&"}
+SMALL_WORDS = frozenset({"of", "and", "for", "the", "&"})  # skipped when reading initials
 _WORD = re.compile(r"\b[A-Z]{2,6}s?\b")
 
 
@@ -31,7 +31,7 @@ def defined(texts: Iterable[str]) -> dict[str, str]:
             words = _BEFORE.findall(text[max(0, m.start() - 120):m.start()])
             big: list[str] = []
             for w in reversed(words):  # back from the bracket while the words are capitalised or small
-                if w.lower() in _SMALL:
+                if w.lower() in SMALL_WORDS:
                     continue
                 if not w[:1].isupper():
                     break

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ingest.lexical import BM25Index, tokenize
 
+from .acronyms import SMALL_WORDS
 from .extractive import Unit
 from .guard import redact
 
@@ -93,10 +94,10 @@ _RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|
                       r"\babove all\b|\bforemost\b|\bpriorit(y|ise|ize)s?\b.*\b(over|before|first)\b|"
                       r"\b(most|least) (effective|successful|impactful)\b|\bworked best\b|\boutperform", re.IGNORECASE)
 # "How long does it take?": a length of time.
-_DURATION_Q = re.compile(r"\bhow long (does|did|will|would|is|was|has|have|do|can|should)\b|\bhow many (years|months|"
-                         r"weeks|days|hours)\b", re.IGNORECASE)
 # "For how many years has Socitm ...?" asks for a length of time, not a count.
 _HOW_MANY_UNITS = re.compile(r"\bhow many (years|months|weeks|days|hours|decades)\b", re.IGNORECASE)
+_DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|can|should)\b|{_HOW_MANY_UNITS.pattern}",
+                         re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
                         r"packages?)\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
@@ -220,9 +221,9 @@ class Signals:
         return ""
 
 
-def _when(pattern: re.Pattern[str], unless: re.Pattern[str] | None = None) -> Callable[[str], str | None]:
-    """A question asks for the kind (detail "") when `pattern` matches and `unless` does not."""
-    return lambda q: "" if pattern.search(q) and not (unless and unless.search(q)) else None
+def _when(pattern: re.Pattern[str], *unless: re.Pattern[str]) -> Callable[[str], str | None]:
+    """A question asks for the kind (detail "") when `pattern` matches and none of `unless` does."""
+    return lambda q: "" if pattern.search(q) and not any(u.search(q) for u in unless) else None
 
 
 def _has(pattern: re.Pattern[str]) -> Callable[[str, str], bool]:
@@ -296,15 +297,14 @@ KINDS = (
     Kind("money", _when(_MONEY_Q), _has(_MONEY)),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
-    Kind("count", lambda q: None if LIST_Q.search(q) or _HOW_MANY_UNITS.search(q) else _when(_COUNT_Q)(q),
-         _counted),
+    Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS), _counted),
     Kind("date", _when(_DATE_Q), _has(_DATE)),
     Kind("duration", lambda q: _when(_DURATION_Q)(q) if _HOW_MANY_UNITS.search(q) or not _COUNT_Q.search(q) else None,
          _has(_DURATION)),
     Kind("product", lambda q: " ".join(sorted(set(tokenize(q)))) if _PRODUCT_Q.search(q) or _WHICH_NAME_Q.search(q)
          else None, _new_name),
     # a figure is a number of any kind, a year included ("net zero by 2035")
-    Kind("figure", _when(_TARGET_Q, unless=_DATE_Q),
+    Kind("figure", _when(_TARGET_Q, _DATE_Q),
          lambda text, detail: bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))),
     Kind("outcome", _when(_OUTCOME_Q), _has(_OUTCOME)),
     Kind("ranking", _when(_RANKING_Q), _has(_RANKING)),
@@ -365,17 +365,25 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
 def unknown_places(question: str, bm25: BM25Index, evidence: str) -> list[str]:
     """Places of several words in the question ("the lake district") that the guidance does not name: one of
     their words is not in the index, or the retrieved passages, which would hold them if it did, do not."""
-    words = " ".join(_WORDS.findall(question.lower()))
-    said = " ".join(_WORDS.findall(evidence.lower()))
+    words, said = _plain(question), _plain(evidence)
     out = []
     for place in PLACES:
-        phrase = " ".join(_WORDS.findall(place))
-        if not re.search(rf"\b{re.escape(phrase)}\b", words):
+        phrase = _plain(place)
+        if not _says(words, phrase):
             continue
-        terms = tokenize(phrase)
-        if any(t not in bm25.vocab for t in terms) or not re.search(rf"\b{re.escape(phrase)}\b", said):
+        if any(t not in bm25.vocab for t in tokenize(phrase)) or not _says(said, phrase):
             out.append(place)
     return out
+
+
+def _plain(text: str) -> str:
+    """The text's words, lower-cased and single-spaced, for phrase look-ups."""
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def _says(plain: str, phrase: str) -> bool:
+    """Does `plain` (see _plain) hold `phrase` as whole words?"""
+    return bool(re.search(rf"\b{re.escape(phrase)}\b", plain))
 
 
 # Last words of the names of bodies, laws and schemes: "the Online Safety Act", "the Local Government Association".
@@ -387,11 +395,11 @@ _BODY_WORDS = frozenset("association act bill agency commission fund programme s
 def unknown_bodies(question: str, evidence: str) -> list[str]:
     """Named bodies, laws and schemes of several capitalised words ("the Online Safety Act") that the retrieved
     passages, which would hold the name if the guidance mentioned it, do not name."""
-    said = " ".join(_WORDS.findall(evidence.lower()))
+    said = _plain(evidence)
     out = []
     for group in name_groups(question):
-        words = _WORDS.findall(group.lower())
-        if len(words) >= 2 and words[-1] in _BODY_WORDS and not re.search(rf"\b{re.escape(' '.join(words))}\b", said):
+        phrase = _plain(group)
+        if " " in phrase and phrase.rsplit(" ", 1)[1] in _BODY_WORDS and not _says(said, phrase):
             out.append(group)
     return out
 
@@ -418,7 +426,7 @@ def _holds_run(terms: list[str], run: tuple[str, ...]) -> bool:
 
 def _spelt_out(acronym: str, text: str) -> bool:
     """Do consecutive words of `text` (small words skipped) start with the acronym's letters?"""
-    words = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in {"of", "and", "the", "for", "&"}]
+    words = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in SMALL_WORDS]
     initials = "".join(w[0].upper() for w in words)
     return len(acronym) >= 2 and acronym.upper() in initials
 
