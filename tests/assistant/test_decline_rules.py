@@ -184,7 +184,7 @@ GIVEN = [
     "is early intervention part of socitm's recipe for tackling entrenched problems?",
     "in islington, where GPs prescribe activities instead of pills, what do people get referred to?",
     "will socitm audit our council's digital plans for adult social care?",
-    "how many local recovery plans fed into socitm's infographic?",  # plans counted as strategies
+    "how many council recovery plans did socitm draw on for its infographic?",  # plans counted as strategies
 ]
 
 
