@@ -21,6 +21,8 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ingest.chunker import embed_text
 from ingest.errors import LLMUnavailable
 from ingest.lexical import tokenize
@@ -35,6 +37,7 @@ from .index import Index
 from .llm import NOT_COVERED, LLMClient, answer_messages, rewrite_messages
 from .records import Answer
 from .retriever import Hit, HybridRetriever
+from .synonyms import for_keywords
 from .verify import check
 
 log = logging.getLogger("socitm.assistant")
@@ -162,13 +165,13 @@ class Assistant:
         known = self.index.acronyms()  # "a CSP" is searched with "community safety partnerships"
         asked = expand(question, known)
         qv = embedder.encode_query(asked)
-        hits = self.retriever.retrieve(asked, depth, vector=qv)
+        hits = self._candidates(asked, depth, qv)
         queries, weights, sw = [qv], [1.0], None
         dense = max((h.dense for h in hits), default=0.0)
         if search.dependent:
             condensed = expand(search.query, known)
             cv = embedder.encode_query(condensed)
-            more = self.retriever.retrieve(condensed, depth, vector=cv)
+            more = self._candidates(condensed, depth, cv)
             w = CONDENSED_WEIGHT if search.own_words else CONDENSED_ONLY_WEIGHT
             hits = _merge(hits, more, w)[:depth]
             for h in hits:
@@ -193,6 +196,16 @@ class Assistant:
         lead = sorted((u for u in units if u.rank == 0), key=lambda u: u.start)[:OPENING_SENTENCES] \
             if hits and hits[0].chunk.chunk_id in named else []
         return Evidence(search, hits, units, self._signals(question, search, hits, units, dense), lead)
+
+    def _candidates(self, query: str, depth: int, vector: np.ndarray) -> list[Hit]:
+        """Hybrid hits with keyword search given the guidance's words for everyday phrases (synonyms.txt), then
+        the hits of the query as asked that those displaced."""
+        keywords = for_keywords(query)
+        hits = self.retriever.retrieve(keywords, depth, vector=vector)
+        if keywords != query:
+            seen = {h.chunk.chunk_id for h in hits}
+            hits += [h for h in self.retriever.retrieve(query, depth, vector=vector) if h.chunk.chunk_id not in seen]
+        return hits
 
     def _signals(self, question: str, search: Condensed, hits: list[Hit], units: list[Unit],
                  dense: float) -> dl.Signals:

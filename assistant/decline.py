@@ -28,24 +28,25 @@ _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                 r"thousand|million|billion|dozen|half"
 _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
-_MONEY_Q = re.compile(rf"\bis (it|this|that|the [\w-]+) free\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
+_MONEY_Q = re.compile(rf"\b(is|are) (it|they|this|that|these|those|the (?:[\w-]+ ){{0,4}}?[\w-]+) free\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
                       rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|charge|charges|charged)\b", re.IGNORECASE)
+_MASS = re.compile(r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
+                   re.IGNORECASE)
 _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?(population|number)\b|\bpopulation of\b|"
                       r"\bwhat population\b|\bpopulation (projection|forecast|estimate)s?\b|\bwhat (?:is|was|were|are|will be) (?:the|[\w-]+['’]s) (?:\w+ ){0,3}?"
                       r"(?:number|total|figure|size|increase|decrease|rise|"
                       r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b|"
                       r"\bhow (far|much) (have|has|had|did|will)\b[^?]{0,40}\b(fall|fell|fallen|rise|risen|rose|drop|dropped|"
                       r"grow|grown|increase|increased|decrease|decreased|reduce|reduced|cut|improve|improved)\b|"
-                      r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
-                      re.IGNORECASE)
+                      rf"{_MASS.pattern}", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (years?|dates?|months?|days?|time)\b|"
                      r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
                      r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
 _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
-                           r"organisations?|organizations?|companies|firms|charities|universities|schools|hospitals|"
+                           r"organisations?|organizations?|companies|firms|charities|universit(?:y|ies)|colleges?|schools|hospitals|"
                            r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
@@ -56,14 +57,14 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
                         r"\b(has|have)\b(?: [\w'’-]+){1,6}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
-                        r"created|attracted|delivered)\b|\bdid\b(?: [\w'’-]+){1,5}? end up\b|\b(has|have)\b(?: [\w'’-]+){1,6}? "
+                        r"created|attracted|delivered|brought)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b|\b(has|have)\b(?: [\w'’-]+){1,6}? "
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
-                         r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal)\b|"
+                         r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
                          re.IGNORECASE)
@@ -95,6 +96,10 @@ _RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|
                       r"\b(most|least) (effective|successful|impactful)\b|\bworked best\b|\boutperform", re.IGNORECASE)
 # "How long does it take?": a length of time.
 # "For how many years has Socitm ...?" asks for a length of time, not a count.
+# "How often does it meet?": a frequency, which a sentence must state.
+_FREQUENCY_Q = re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times (a|an|per|each|every)\b", re.IGNORECASE)
+_FREQUENCY = re.compile(r"\b(every|each|per|a|once a|twice a) (day|week|fortnight|month|quarter|year|term)\b|\b(daily|weekly|"
+                        r"fortnightly|monthly|quarterly|annual(ly)?|yearly|biannual(ly)?|regularly|times a)\b", re.IGNORECASE)
 _HOW_MANY_UNITS = re.compile(r"\bhow many (years|months|weeks|days|hours|decades)\b", re.IGNORECASE)
 _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|can|should)\b|{_HOW_MANY_UNITS.pattern}",
                          re.IGNORECASE)
@@ -299,6 +304,7 @@ KINDS = (
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
     Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS), _counted),
     Kind("date", _when(_DATE_Q), _has(_DATE)),
+    Kind("frequency", _when(_FREQUENCY_Q), _has(_FREQUENCY)),
     Kind("duration", lambda q: _when(_DURATION_Q)(q) if _HOW_MANY_UNITS.search(q) or not _COUNT_Q.search(q) else None,
          _has(_DURATION)),
     Kind("product", lambda q: " ".join(sorted(set(tokenize(q)))) if _PRODUCT_Q.search(q) or _WHICH_NAME_Q.search(q)
@@ -518,6 +524,8 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     names = set(tokenize(" ".join(n for n in _names(_unaliased(asked or question)) if not n.isupper()))) - GENERIC_TERMS
     m = _COUNTED.search(question) if kind == "count" else None
     words = list(itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED, m.group(1).split())) if m else []
+    if kind == "count" and (mass := _MASS.search(question)):  # "how much carbon will it save?": of carbon
+        words = [mass.group(1)]
     # "how many homes": a number of homes, not any number; "how many knife crime incidents": of incidents
     # (not of knife crime); "how many schemes got money?": of schemes; "how many got funding?": of anything
     counted = set(tokenize(words[-1])) if words else set()

@@ -1,0 +1,46 @@
+"""A search thesaurus: the everyday words members use, and the words the guidance writes for the same thing.
+
+"Our villages have dreadful mobile signal" shares no keyword with "poor digital coverage, especially in rural
+areas", and the small embedding model does not bridge it either. Keyword search gets the guidance's words as
+well ("... digital coverage connectivity infrastructure rural"); the dense search, the sentence scores and the
+decline signals keep the question as asked. The groups are in synonyms.txt, written for UK local public
+services and never for a single question.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+FILE = Path(__file__).with_name("synonyms.txt")
+
+
+@lru_cache(maxsize=4)
+def _groups(path: Path = FILE) -> list[tuple[re.Pattern[str], str]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "=>" not in line:
+            continue
+        left, right = (part.strip() for part in line.split("=>", 1))
+        phrases = sorted((p.strip().lower() for p in left.split(",") if p.strip()), key=len, reverse=True)
+        if phrases and right:
+            out.append((re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w-])"), right.lower()))
+    return out
+
+
+def search_words(question: str, path: Path = FILE) -> str:
+    """The guidance's words for the everyday phrases in `question` that it does not already hold ("" if none)."""
+    asked = question.lower()
+    extra: list[str] = []
+    for pattern, words in _groups(path):
+        if pattern.search(asked):
+            extra += [w for w in words.split() if w not in extra and not re.search(rf"\b{re.escape(w)}\b", asked)]
+    return " ".join(extra)
+
+
+def for_keywords(question: str, path: Path = FILE) -> str:
+    """The keyword-search query: the question and, when it uses everyday phrases, the guidance's words."""
+    extra = search_words(question, path)
+    return f"{question} {extra}" if extra else question
