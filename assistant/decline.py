@@ -20,6 +20,7 @@ from ingest.lexical import BM25Index, tokenize
 from .acronyms import SMALL_WORDS
 from .extractive import Unit
 from .guard import redact
+from .synonyms import alternatives
 
 # confidence = DENSE * best chunk cosine + SENTENCE * best sentence cosine + COVERAGE * term coverage
 WEIGHTS = {"dense": 0.4, "sentence": 0.4, "coverage": 0.2}
@@ -41,7 +42,8 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?
                       r"\bhow (far|much) (have|has|had|did|will)\b[^?]{0,40}\b(fall|fell|fallen|rise|risen|rose|drop|dropped|"
                       r"grow|grown|increase|increased|decrease|decreased|reduce|reduced|cut|improve|improved)\b|"
                       rf"{_MASS.pattern}", re.IGNORECASE)
-_DATE_Q = re.compile(r"\bwhen (and where )?(is|was|will|did|does|do|are|were)\b|\bwhat (years?|dates?|months?|days?|time)\b|"
+_DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(and where )?(is|was|will|did|does|do|are|were)\b|"
+                     r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) dates?\b|\bwhat (years?|dates?|months?|days?|time)\b|"
                      r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
                      r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
@@ -50,7 +52,8 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ 
                            r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
-_TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,3}?targets?\b|\btargets? (?:of|for) (?:how|what)\b", re.IGNORECASE)
+_TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,6}?targets?\b|\btargets? (?:of|for) (?:how|what)\b|"
+                       r"\btargets? (?:(?:for|on) (?:[\w'’-]+ ){0,4}?)?(?:for|by|in) (?:19|20)\d\d\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|"
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
@@ -96,6 +99,11 @@ _RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|
                       r"\b(most|least) (effective|successful|impactful)\b|\bworked best\b|\boutperform", re.IGNORECASE)
 # "How long does it take?": a length of time.
 # "For how many years has Socitm ...?" asks for a length of time, not a count.
+# "How many members did Socitm have ten years ago?": a figure at a time, which a sentence must date.
+_THEN_Q = re.compile(r"\b(?:\w+|\d+) years? ago\b|\bback then\b|\bat the time\b|\bin (?:19|20)\d\d\b", re.IGNORECASE)
+_THEN = re.compile(r"\b(?:19|20)\d\d\b|\bago\b|\bat the time\b|\bback then\b", re.IGNORECASE)
+# "Which university is she at?": a university by name ("University of Exeter"), not any name.
+_INSTITUTION_Q = re.compile(r"\bwhich (?P<what>universit(?:y|ies)|colleges?|hospitals?|charit(?:y|ies))\b", re.IGNORECASE)
 # "How often does it meet?": a frequency, which a sentence must state.
 _FREQUENCY_Q = re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times (a|an|per|each|every)\b", re.IGNORECASE)
 _FREQUENCY = re.compile(r"\b(every|each|per|a|once a|twice a) (day|week|fortnight|month|quarter|year|term)\b|\b(daily|weekly|"
@@ -105,11 +113,11 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
                          re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
-                        r"packages?)\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
+                        r"packages?)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
-_AGENT_Q = re.compile(r"\bwho (?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
+_AGENT_Q = re.compile(r"\bwho (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned|"
                       r"came up with|coined|invented|devised|originated|created|developed|designed|built)\b", re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
@@ -304,6 +312,11 @@ KINDS = (
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
     Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS), _counted),
     Kind("date", _when(_DATE_Q), _has(_DATE)),
+    Kind("then", lambda q: "" if _THEN_Q.search(q) and (_COUNT_Q.search(q) or _MONEY_Q.search(q) or _PERCENT_Q.search(q))
+         else None, lambda text, detail: bool(_THEN.search(text)) and (_counted(text, detail) or bool(_MONEY.search(text))
+                                           or bool(_PERCENT.search(text)))),
+    Kind("institution", lambda q: m.group("what").lower()[:6] if (m := _INSTITUTION_Q.search(q)) else None,
+         lambda text, detail: bool(re.search(rf"\b{detail.capitalize()}\w*", text))),
     Kind("frequency", _when(_FREQUENCY_Q), _has(_FREQUENCY)),
     Kind("duration", lambda q: _when(_DURATION_Q)(q) if _HOW_MANY_UNITS.search(q) or not _COUNT_Q.search(q) else None,
          _has(_DURATION)),
@@ -444,14 +457,18 @@ def term_weights(text: str, bm25: BM25Index) -> dict[str, float]:
 
 
 def coverage(question: str, bm25: BM25Index, texts: list[str]) -> float:
-    """IDF-weighted share of the question's terms present in `texts`."""
-    return _share(term_weights(question, bm25), set(tokenize(" ".join(texts))))
+    """IDF-weighted share of the question's terms present in `texts` (a term or the guidance's word for it)."""
+    return _share(term_weights(question, bm25), set(tokenize(" ".join(texts))), alternatives(question))
 
 
-def _share(weights: dict[str, float], present: set[str]) -> float:
-    """The weighted share of the terms that are present (0 when there are none)."""
+def _share(weights: dict[str, float], present: set[str], alts: dict[str, frozenset[str]] | None = None) -> float:
+    """The weighted share of the terms that are present, or one of their `alts` is (0 when there are none)."""
     total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+    alts = alts or {}
+    return sum(w for t, w in weights.items() if t in present or alts.get(t, _NONE) & present) / total if total else 0.0
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 GENERIC_TERMS = frozenset(tokenize("Socitm council councils local prospectus guidance say says mention document "
@@ -459,7 +476,7 @@ GENERIC_TERMS = frozenset(tokenize("Socitm council councils local prospectus gui
 # Words that say which kind of fact is wanted, not what it is about.
 KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percentage percent proportion number total "
                                 "when date year day month deadline who wrote written published chairs chair leads "
-                                "runs funds list name all every first originally initially original"))
+                                "runs funds list name all every first originally initially original ago"))
 
 
 # Share of the question's specific vocabulary (IDF-weighted) that a sentence giving the fact must speak to.
@@ -468,6 +485,8 @@ KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percent
 # length of time asks only for the question's names ("how long has Socitm been going? it's for a board paper":
 # the words around the question are not what a "nearly 40 years" sentence is about).
 FOCUS_DEFAULT = 0.3
+# Facts a passage's heading may give: "University of Exeter Carbon Footprint Tool" names the university.
+_HEADED = frozenset({"institution"})
 FOCUS_MIN = {"count": 0.2, "howto": 0.5, "duration": 0.0, "product": 0.2}
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|are|is|were|was|will|would|can|could|have|has|"
                       r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
@@ -522,23 +541,24 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
              and (kind != "count" or bm25 is None or t in bm25.vocab)}
     # names come from what was asked: a follow-up's search query also carries the earlier turn's headings
     names = set(tokenize(" ".join(n for n in _names(_unaliased(asked or question)) if not n.isupper()))) - GENERIC_TERMS
-    m = _COUNTED.search(question) if kind == "count" else None
+    m = _COUNTED.search(question) if kind in ("count", "then") else None  # "then": a count at a time
     words = list(itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED, m.group(1).split())) if m else []
-    if kind == "count" and (mass := _MASS.search(question)):  # "how much carbon will it save?": of carbon
+    if kind in ("count", "then") and (mass := _MASS.search(question)):  # "how much carbon will it save?": of carbon
         words = [mass.group(1)]
     # "how many homes": a number of homes, not any number; "how many knife crime incidents": of incidents
     # (not of knife crime); "how many schemes got money?": of schemes; "how many got funding?": of anything
     counted = set(tokenize(words[-1])) if words else set()
     counted |= {t for group in _ALIKE if counted & group for t in group}  # "how many schemes": "43 projects"
+    alts = alternatives(question)
     for u in units:
-        if not holds(u.text, kind, detail):
+        if not holds(u.text + (f" {context[u.rank]}" if kind in _HEADED else ""), kind, detail):
             continue
         present = set(tokenize(u.text + " " + context[u.rank]))
         if not names <= present:
             continue  # "how much did the Croydon club get": a sentence about other places does not answer it
         if counted and not counted & present:
             continue
-        if not focus or _share(focus, present) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
+        if not focus or _share(focus, present, alts) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
             return u
     return None
 

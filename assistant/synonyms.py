@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.lexical import tokenize
+
 FILE = Path(__file__).with_name("synonyms.txt")
 
 
@@ -44,3 +46,16 @@ def for_keywords(question: str, path: Path = FILE) -> str:
     """The keyword-search query: the question and, when it uses everyday phrases, the guidance's words."""
     extra = search_words(question, path)
     return f"{question} {extra}" if extra else question
+
+
+def alternatives(question: str, path: Path = FILE) -> dict[str, frozenset[str]]:
+    """{term of an everyday phrase in `question`: the guidance's terms for it}, as search terms (stemmed), so a
+    question's "elections" is spoken to by a passage's "democracy"."""
+    asked = question.lower()
+    out: dict[str, set[str]] = {}
+    for pattern, words in _groups(path):
+        said = set(tokenize(words))
+        for m in pattern.finditer(asked):
+            for term in tokenize(m.group(0)):
+                out.setdefault(term, set()).update(said - {term})
+    return {t: frozenset(a) for t, a in out.items() if a}

@@ -38,6 +38,12 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("of the cornwall projects, which got the largest grant?") == [("ranking", "")]
     assert wanted_kinds("did they achieve it?") == [("outcome", "")]
     assert wanted_kinds("can you list them all for me?") == [("list", "3")]
+    assert wanted_kinds("how frequently does the board meet?") == [("frequency", "")]
+    assert wanted_kinds("are they free for schools outside leeds?") == [("money", "")]
+    assert [k for k, _ in wanted_kinds("how many members did it have five years ago?")] == ["count", "then"]
+    assert wanted_kinds("any results?") == [("outcome", "")]
+    assert wanted_kinds("what is the white paper's target for gigabit coverage by 2030?") == [("figure", "")]
+    assert wanted_kinds("Who on the board signed it off?") == [("agent", "signed")]
     assert wanted_kinds("please list all twelve of them") == [("list", "12")]
     assert wanted_kinds("how far have emissions fallen since?") == [("count", ""), ("outcome", "")]
     assert wanted_kinds("how much carbon does it save?") == [("count", "")]
@@ -91,6 +97,9 @@ def test_kinds_of_fact_asked_for():
 
 
 def test_what_holds_each_kind():
+    assert holds("The group meets every quarter.", "frequency") and not holds("The group meets.", "frequency")
+    assert holds("In 2015 it had 1,800 members.", "then") and not holds("It has 2,500 members.", "then")
+    assert holds("University of Exeter", "institution", "univer") and not holds("Mission Critical", "institution", "univer")
     assert holds("It is chaired by Jane Smith.", "agent", "chairs")
     assert not holds("The council chairs many partnerships.", "agent", "wrote")
     assert holds("It set its budget at 917 thousand pounds.", "money") and holds("A £1.4m fund", "money")
@@ -158,6 +167,14 @@ NOT_GIVEN = [
     "what share of councils moved services online during the pandemic, according to socitm's survey?",
     "who attended the st george's house consultations on connected places?",
     "how do integrated care boards share records with councils?",
+    "is the Leeds schools toolkit free for academies elsewhere?",  # free: a price
+    "how often does the LCIOC get together?",  # a frequency
+    "what did the st george's house consultation on resilience recommend?",  # findings
+    "how many members did socitm have back in 2015?",  # a count at a time
+    "which university employs mariana mazzucato?",  # a university by name
+    "How much carbon will Bristol's City Leap cut each year?",  # a number of carbon, not of pounds
+    "When exactly was the Covid-19 digital impact survey carried out?",  # a date
+    "what's the closing date for applying to the safer streets fund?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -185,6 +202,8 @@ GIVEN = [
     "in islington, where GPs prescribe activities instead of pills, what do people get referred to?",
     "will socitm audit our council's digital plans for adult social care?",
     "how many council recovery plans did socitm draw on for its infographic?",  # plans counted as strategies
+    "which council did socitm help use its information better in adult care?",  # information: data (synonyms.txt)
+    "which university made the carbon footprint tool?",  # the passage's heading names it
 ]
 
 
