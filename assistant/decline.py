@@ -51,6 +51,9 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ 
                            r"organisations?|organizations?|companies|firms|charities|universit(?:y|ies)|colleges?|schools|hospitals|"
                            r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
+# "What were its emissions in tonnes?": a measure, which only a number gives.
+_MEASURE_Q = re.compile(r"\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|"
+                        r"acres|square metres)\b", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
 _TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,6}?targets?\b|\btargets? (?:of|for) (?:how|what)\b|"
                        r"\btargets? (?:(?:for|on) (?:[\w'’-]+ ){0,4}?)?(?:for|by|in) (?:19|20)\d\d\b", re.IGNORECASE)
@@ -152,14 +155,21 @@ _ORG_Q = re.compile(r"\b(?P<what>hiring|recruiting|vacancies|code of conduct|con
                     r"board (?:members? )?(?:are |is )?elected|elected to the board|charity|charitable|company number|"
                     r"not[- ]for[- ]profit|annual report|annual accounts|awards?|membership benefits|"
                     r"become a member|training courses?|certifications?)\b", re.IGNORECASE)
-_ROLE_Q = re.compile(r"\b(?:who(?: is| was| are| were|['’]s)|what(?: is|['’]s|s) the name of) (\w+['’]s |the )?(current |new |present |first |previous |next )?"
-                     r"(?:[\w-]+ ){0,3}?(?P<role>president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|"
-                     r"leader|founder|secretary|minister|treasurer|manager|mayor|councillor|mp|commissioner|chancellor|governor)\b",
-                     re.IGNORECASE)
+_ROLES = (r"president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|leader|founder|secretary|"
+          r"minister|treasurer|manager|mayor|councillor|mp|commissioner|chancellor|governor|officer|lead")
+_ROLE_Q = re.compile(rf"\b(?:who(?: is| was| are| were|['’]s)|what(?: is|['’]s|s) the name of) (\w+['’]s |the )?(current |new |present |"
+                     rf"first |previous |next )?(?:[\w-]+ ){{0,3}}?(?P<role>{_ROLES})\b", re.IGNORECASE)
 
+# "What's the mayor's name?"
+_ROLE_NAME_Q = re.compile(rf"\b(?:the|their|its|his|her) (?:[\w-]+ ){{0,2}}?(?P<role>{_ROLES})['’]s (?:full |first |sur)?name\b",
+                          re.IGNORECASE)
 _CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
                       r"\bhttps?://|\bwww\.")
 _MONEY = re.compile(r"\bfree of charge\b|\bfree to (use|join|access)\b|\bat no cost\b|\bno charge\b|[£$€]\s?\d|\b\d[\d,.]*\s?(k|m|bn|thousand|million|billion|pounds?|pence|p|gbp)\b", re.IGNORECASE)
+# "The Cornwall Plan 2020-2050 sets out ...": the years of a document's name do not say when anything happens.
+_NAMED_YEARS = re.compile(r"\b(Plan|Strategy|Vision|Programme|Agenda|Framework|Act|Report|Review) (?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?\b")
+# ... unless the question asks what years the document spans ("what years does their plan run over?").
+_SPAN_Q = re.compile(r"\bwhat (?:years?|period|dates?) does (?:[\w'’-]+ ){0,4}?(?:run|runs|cover|covers|span|spans)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _COUNT = re.compile(rf"(?<![\w-])(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)  # not "Covid-19"
 _PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|quarter)\b", re.IGNORECASE)
@@ -257,6 +267,16 @@ def _counted(text: str, detail: str) -> bool:
     return any(not _YEAR.fullmatch(m.group(0)) and not _LABEL.search(text[:m.start()]) for m in _COUNT.finditer(text))
 
 
+def _counts(text: str, counted: set[str]) -> bool:
+    """A number of the counted thing: "set out four missions" counts missions, not the council that set them."""
+    for m in _COUNT.finditer(text):
+        if _YEAR.fullmatch(m.group(0)) or _LABEL.search(text[:m.start()]):
+            continue
+        if set(tokenize(text[m.end():m.end() + 80])[:6]) & counted:
+            return True
+    return False
+
+
 def _agent_named(text: str, detail: str) -> bool:
     """"chaired by Jane Smith", "the LCIOC chair, Jane Smith": the verb's word and a name."""
     return bool(re.search(rf"\b({_AGENT.get(detail, detail)})\b", text, re.IGNORECASE)
@@ -278,10 +298,16 @@ def asks_for_product(question: str) -> bool:
 
 
 def _new_name(text: str, detail: str) -> bool:
-    """A name the question does not already hold ("they use Liquidlogic")."""
+    """A name the question does not already hold ("they use Liquidlogic"); for "which organisations", a list of
+    kinds of body does ("local authorities, police, fire services and health partners")."""
     asked = set(detail.split()) | {"socitm"}
     named = [set(tokenize(n)) - _ORG_WORDS for n in name_groups(text)]
-    return any(words and not words & asked for words in named)
+    if any(words and not words & asked for words in named):
+        return True
+    return bool(asked & _BODIES) and text.count(",") >= 2
+
+
+_BODIES = frozenset(tokenize("organisations bodies agencies partners"))
 
 
 def _person(text: str, detail: str) -> bool:
@@ -304,14 +330,15 @@ class Kind:
 # In the order a question's kinds are checked (the first one missing is the reason given).
 KINDS = (
     # an office-holder: the office and a person's name ("Socitm's president, Sam Smith")
-    Kind("role", lambda q: m.group("role").lower() if (m := _ROLE_Q.search(q)) else None,
+    Kind("role", lambda q: m.group("role").lower() if (m := _ROLE_Q.search(q) or _ROLE_NAME_Q.search(q)) else None,
          lambda text, detail: bool(set(tokenize(detail)) & set(tokenize(text))) and _person(text, detail)),
     Kind("agent", lambda q: m.group("verb").lower() if (m := _AGENT_Q.search(q)) else None, _agent_named),
     Kind("money", _when(_MONEY_Q), _has(_MONEY)),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
     Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS), _counted),
-    Kind("date", _when(_DATE_Q), _has(_DATE)),
+    Kind("date", lambda q: ("span" if _SPAN_Q.search(q) else "") if _DATE_Q.search(q) else None,
+         lambda text, detail: bool(_DATE.search(text if detail else _NAMED_YEARS.sub("", text)))),
     Kind("then", lambda q: "" if _THEN_Q.search(q) and (_COUNT_Q.search(q) or _MONEY_Q.search(q) or _PERCENT_Q.search(q))
          else None, lambda text, detail: bool(_THEN.search(text)) and (_counted(text, detail) or bool(_MONEY.search(text))
                                            or bool(_PERCENT.search(text)))),
@@ -323,6 +350,7 @@ KINDS = (
     Kind("product", lambda q: " ".join(sorted(set(tokenize(q)))) if _PRODUCT_Q.search(q) or _WHICH_NAME_Q.search(q)
          else None, _new_name),
     # a figure is a number of any kind, a year included ("net zero by 2035")
+    Kind("measure", _when(_MEASURE_Q), _counted),  # a number that is not a year: "in tonnes"
     Kind("figure", _when(_TARGET_Q, _DATE_Q),
          lambda text, detail: bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))),
     Kind("outcome", _when(_OUTCOME_Q), _has(_OUTCOME)),
@@ -364,7 +392,7 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
     question = re.sub(r"\[\w[\w ]*\]", " ", redact(question))
     question = _unaliased(question)
     out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence) \
-        + unknown_bodies(question, evidence)
+        + unknown_bodies(question, evidence) + unknown_labels(question, evidence)
     capitalised = set(_names(question))
     for m in _WORDS.finditer(question):
         word = re.sub(r"['’]s?$", "", m.group(0))
@@ -379,6 +407,16 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
             continue
         out.append(word)
     return out
+
+
+_LABELLED = re.compile(r"\b(scope|phase|tier|stage|wave|level) (\d{1,2})\b", re.IGNORECASE)
+
+
+def unknown_labels(question: str, evidence: str) -> list[str]:
+    """Numbered items ("Scope 3 emissions", "phase 2") that the retrieved passages do not name: guidance on
+    Scope 1 and Scope 2 says nothing about Scope 3."""
+    return [m.group(0) for m in _LABELLED.finditer(question)
+            if not re.search(rf"\b{m.group(1)}[ -]?{m.group(2)}\b", evidence, re.IGNORECASE)]
 
 
 def unknown_places(question: str, bm25: BM25Index, evidence: str) -> list[str]:
@@ -492,6 +530,7 @@ _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|
                       r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
 
 
+_FIRST_COUNTED = re.compile(r"\bhow many ((?:[\w'’-]+ ?){1,3})", re.IGNORECASE)
 # Verbs that can follow "how many" directly: "how many got funding?" counts whatever the sentence is about.
 _NOT_COUNTED = frozenset("got get gets received receive took take joined signed applied attended went came won "
                          "benefited benefitted belong belongs responded respond use used need needed".split())
@@ -543,20 +582,27 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     names = set(tokenize(" ".join(n for n in _names(_unaliased(asked or question)) if not n.isupper()))) - GENERIC_TERMS
     m = _COUNTED.search(question) if kind in ("count", "then") else None  # "then": a count at a time
     words = list(itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED, m.group(1).split())) if m else []
+    head = True  # the counted noun is the last word ("how many knife crime incidents": incidents)
+    if kind in ("count", "then") and not m and (first := _FIRST_COUNTED.search(question)):
+        # "how many councils formally signed up": the words before a verb or an adverb, any of them
+        words = list(itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED and not w.lower().endswith("ly"),
+                                         first.group(1).split()))
+        head = False
     if kind in ("count", "then") and (mass := _MASS.search(question)):  # "how much carbon will it save?": of carbon
         words = [mass.group(1)]
     # "how many homes": a number of homes, not any number; "how many knife crime incidents": of incidents
     # (not of knife crime); "how many schemes got money?": of schemes; "how many got funding?": of anything
-    counted = set(tokenize(words[-1])) if words else set()
+    counted = set(tokenize(words[-1] if head else " ".join(words))) if words else set()
     counted |= {t for group in _ALIKE if counted & group for t in group}  # "how many schemes": "43 projects"
     alts = alternatives(question)
     for u in units:
         if not holds(u.text + (f" {context[u.rank]}" if kind in _HEADED else ""), kind, detail):
             continue
         present = set(tokenize(u.text + " " + context[u.rank]))
+        present |= {t[:-1] for t in present if t.endswith("s")}  # "CSPs" speaks to "a CSP" (the stemmer keeps it)
         if not names <= present:
             continue  # "how much did the Croydon club get": a sentence about other places does not answer it
-        if counted and not counted & present:
+        if counted and not (counted & present and _counts(u.text, counted)):
             continue
         if not focus or _share(focus, present, alts) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
             return u

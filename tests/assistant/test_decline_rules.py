@@ -99,6 +99,8 @@ def test_kinds_of_fact_asked_for():
 def test_what_holds_each_kind():
     assert holds("The group meets every quarter.", "frequency") and not holds("The group meets.", "frequency")
     assert holds("In 2015 it had 1,800 members.", "then") and not holds("It has 2,500 members.", "then")
+    assert holds("Emissions fell by 1,200 tonnes.", "measure") and not holds("Net zero by 2035.", "measure")
+    assert not holds("The Cornwall Plan 2020-2050 sets goals.", "date") and holds("The Cornwall Plan 2020-2050", "date", "span")
     assert holds("University of Exeter", "institution", "univer") and not holds("Mission Critical", "institution", "univer")
     assert holds("It is chaired by Jane Smith.", "agent", "chairs")
     assert not holds("The council chairs many partnerships.", "agent", "wrote")
@@ -175,6 +177,13 @@ NOT_GIVEN = [
     "How much carbon will Bristol's City Leap cut each year?",  # a number of carbon, not of pounds
     "When exactly was the Covid-19 digital impact survey carried out?",  # a date
     "what's the closing date for applying to the safer streets fund?",
+    "does lichfield's tool measure scope 3 emissions too?",  # Scope 1 and Scope 2 only
+    "what's the west midlands mayor's name?",  # a person's name
+    "who is the project officer for Hampshire's retrofit scheme?",
+    "what were lichfield's scope 1 emissions in tonnes?",  # a measure: not the years in the sentence
+    "what year will the Cornwall Plan make the county carbon neutral?",  # not the years of the plan's name
+    "When will Blackpool's first Silicon Sands data centre open?",  # nor "Digital Vision 2030"
+    "how many councils actually signed up to the knife crime scheme?",  # a number of councils
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -204,6 +213,8 @@ GIVEN = [
     "how many council recovery plans did socitm draw on for its infographic?",  # plans counted as strategies
     "which council did socitm help use its information better in adult care?",  # information: data (synonyms.txt)
     "which university made the carbon footprint tool?",  # the passage's heading names it
+    "which organisations are round the table in a CSP?",  # kinds of body, listed
+    "what years does the cornwall plan run over?",  # the years of its name
 ]
 
 
@@ -244,3 +255,12 @@ def test_numbered_sections_list_only_their_own_part():
     assert numbered_sections(5, [("Missions", "4. Mission 4", "Camden")], sections)
     assert not numbered_sections(3, [("Missions",)], sections)  # the three roles are elsewhere
     assert not numbered_sections(12, [("Missions",)], sections)
+
+
+def test_numbered_items_the_passages_do_not_name():
+    from assistant.decline import unknown_labels
+
+    evidence = "Lichfield built a baseline tool for Scope 1 and Scope 2 emissions."
+    assert unknown_labels("does it cover scope 3 emissions?", evidence) == ["scope 3"]
+    assert unknown_labels("what about Scope 2?", evidence) == []
+    assert unknown_labels("what is phase 2 of the plan?", "Phase-2 starts next year.") == []

@@ -23,8 +23,9 @@ def _check(cases: Path) -> subprocess.CompletedProcess[str]:
                                   "holdout13.jsonl", "holdout14.jsonl", "holdout15.jsonl", "holdout16.jsonl",
                                   "holdout17.jsonl", "holdout18.jsonl", "holdout19.jsonl", "holdout20.jsonl",
                                   "holdout21.jsonl", "holdout22.jsonl", "holdout23.jsonl", "holdout24.jsonl",
-                                  "holdout25.jsonl", "holdout26.jsonl", "holdout27.jsonl", "holdout28.jsonl", "holdout29.jsonl", "holdout30.jsonl",
-                                  "holdout31.jsonl", "holdout32.jsonl"])
+                                  "holdout25.jsonl", "holdout26.jsonl", "holdout27.jsonl", "holdout28.jsonl",
+                                  "holdout29.jsonl", "holdout30.jsonl", "holdout31.jsonl", "holdout32.jsonl",
+                                  "holdout33.jsonl", "holdout34.jsonl"])
 def test_the_case_files_are_valid(name):
     done = _check(ROOT / "evals" / name)
     assert done.returncode == 0, done.stdout + done.stderr
