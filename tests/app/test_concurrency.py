@@ -54,5 +54,5 @@ def test_questions_asked_during_an_ingest_all_succeed(corpus_copy, tmp_path):
     assert not report.failed and report.count("added") == 150  # type: ignore[attr-defined]
     assert all(a.answered and a.citations for a in answers)
     # and the new batch is answerable at once, without a restart
-    fresh = assistant.ask("How often does council 17 rehearse its incident plan?")
+    fresh = assistant.ask("What does council 17 rehearse with its partners?")  # (the notes give no frequency)
     assert any(c.chunk.doc_id.startswith("note-") for c in fresh.citations)
