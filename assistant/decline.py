@@ -29,8 +29,10 @@ _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                 r"thousand|million|billion|dozen|half"
 _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
-_MONEY_Q = re.compile(rf"\b(is|are) (it|they|this|that|these|those|the (?:[\w-]+ ){{0,4}}?[\w-]+) free\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
-                      rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|"
+_MONEY_Q = re.compile(rf"\b(is|are) (it|they|this|that|these|those|the (?:[\w'’-]+ ){{0,6}}?[\w-]+) free\b|"
+                      rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
+                      rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
+                      rf"hand(?:ed)? out|given|awarded|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
                       rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|charge|charges|charged)\b", re.IGNORECASE)
 _MASS = re.compile(r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
@@ -84,7 +86,7 @@ _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|ag
                            re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
-_PEOPLE_Q = re.compile(r"\bany names\b|\bwho (took part|attended|participated|spoke)\b|\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
+_PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(members|people|staff|officers|trustees|directors)\b|\bwho (took part|attended|participated|spoke)\b|\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
                        r"attendees|participants|speakers|representatives|leaders|chairs)\b|\bwho (are|were) (the|its|"
                        r"their) (current |present )?(members|trustees|directors|attendees|participants|speakers)\b",
                        re.IGNORECASE)
@@ -107,6 +109,14 @@ _THEN_Q = re.compile(r"\b(?:\w+|\d+) years? ago\b|\bback then\b|\bat the time\b|
 _THEN = re.compile(r"\b(?:19|20)\d\d\b|\bago\b|\bat the time\b|\bback then\b", re.IGNORECASE)
 # "Which university is she at?": a university by name ("University of Exeter"), not any name.
 _INSTITUTION_Q = re.compile(r"\bwhich (?P<what>universit(?:y|ies)|colleges?|hospitals?|charit(?:y|ies))\b", re.IGNORECASE)
+# "Where would I find population forecasts?" asks where to look, not for a number.
+_WHERE_Q = re.compile(r"^\W*where (?:can|could|would|do|should|might) (?:i|we|you|one) (?:find|get|look|see)\b", re.IGNORECASE)
+# "How does it compare with Manchester's?": a comparison the guidance must make.
+_COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b",
+                        re.IGNORECASE)
+_COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in contrast|similar to|the same as)\b", re.IGNORECASE)
+# "What broadband speed should we aim for?": a measure.
+_SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat speeds?\b", re.IGNORECASE)
 # "How often does it meet?": a frequency, which a sentence must state.
 _FREQUENCY_Q = re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times (a|an|per|each|every)\b", re.IGNORECASE)
 _FREQUENCY = re.compile(r"\b(every|each|per|a|once a|twice a) (day|week|fortnight|month|quarter|year|term)\b|\b(daily|weekly|"
@@ -120,7 +130,7 @@ _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|p
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
-_AGENT_Q = re.compile(r"\bwho (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
+_AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned|"
                       r"came up with|coined|invented|devised|originated|created|developed|designed|built)\b", re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
@@ -156,13 +166,17 @@ _ORG_Q = re.compile(r"\b(?P<what>hiring|recruiting|vacancies|code of conduct|con
                     r"not[- ]for[- ]profit|annual report|annual accounts|awards?|membership benefits|"
                     r"become a member|training courses?|certifications?)\b", re.IGNORECASE)
 _ROLES = (r"president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|leader|founder|secretary|"
-          r"minister|treasurer|manager|mayor|councillor|mp|commissioner|chancellor|governor|officer|lead")
+          r"minister|treasurer|manager|mayor|councillor|mp|commissioner|chancellor|governor|officer|lead|authors?|"
+          r"cabinet member|portfolio holder")
 _ROLE_Q = re.compile(rf"\b(?:who(?: is| was| are| were|['’]s)|what(?: is|['’]s|s) the name of) (\w+['’]s |the )?(current |new |present |"
                      rf"first |previous |next )?(?:[\w-]+ ){{0,3}}?(?P<role>{_ROLES})\b", re.IGNORECASE)
 
 # "What's the mayor's name?"
 _ROLE_NAME_Q = re.compile(rf"\b(?:the|their|its|his|her) (?:[\w-]+ ){{0,2}}?(?P<role>{_ROLES})['’]s (?:full |first |sur)?name\b",
                           re.IGNORECASE)
+# "Which cabinet member leads on it?"
+_WHICH_ROLE_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(?P<role>cabinet member|portfolio holder|councillor|officer|minister|mp)\b",
+                           re.IGNORECASE)
 _CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
                       r"\bhttps?://|\bwww\.")
 _MONEY = re.compile(r"\bfree of charge\b|\bfree to (use|join|access)\b|\bat no cost\b|\bno charge\b|[£$€]\s?\d|\b\d[\d,.]*\s?(k|m|bn|thousand|million|billion|pounds?|pence|p|gbp)\b", re.IGNORECASE)
@@ -198,7 +212,7 @@ COMMON_ACRONYMS = frozenset("GP MP CEO CTO CDO CFO COO HR IT PC TV FAQ PDF URL I
 # government. Replaced before the names are looked up.
 ALIASES = {"city hall": "the Mayor", "whitehall": "central government", "westminster": "central government",
            "downing street": "the government", "number 10": "the government", "no 10": "the government",
-           "uni": "university", "the met": "the police"}
+           "uni": "university", "the met": "the police", "west mids": "West Midlands", "govt": "government"}
 _ALIAS = re.compile(r"\b(" + "|".join(re.escape(a) for a in ALIASES) + r")\b", re.IGNORECASE)
 
 
@@ -330,13 +344,14 @@ class Kind:
 # In the order a question's kinds are checked (the first one missing is the reason given).
 KINDS = (
     # an office-holder: the office and a person's name ("Socitm's president, Sam Smith")
-    Kind("role", lambda q: m.group("role").lower() if (m := _ROLE_Q.search(q) or _ROLE_NAME_Q.search(q)) else None,
+    Kind("role", lambda q: m.group("role").lower()
+         if (m := _ROLE_Q.search(q) or _ROLE_NAME_Q.search(q) or _WHICH_ROLE_Q.search(q)) else None,
          lambda text, detail: bool(set(tokenize(detail)) & set(tokenize(text))) and _person(text, detail)),
     Kind("agent", lambda q: m.group("verb").lower() if (m := _AGENT_Q.search(q)) else None, _agent_named),
     Kind("money", _when(_MONEY_Q), _has(_MONEY)),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
-    Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS), _counted),
+    Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS, _WHERE_Q), _counted),
     Kind("date", lambda q: ("span" if _SPAN_Q.search(q) else "") if _DATE_Q.search(q) else None,
          lambda text, detail: bool(_DATE.search(text if detail else _NAMED_YEARS.sub("", text)))),
     Kind("then", lambda q: "" if _THEN_Q.search(q) and (_COUNT_Q.search(q) or _MONEY_Q.search(q) or _PERCENT_Q.search(q))
@@ -350,7 +365,8 @@ KINDS = (
     Kind("product", lambda q: " ".join(sorted(set(tokenize(q)))) if _PRODUCT_Q.search(q) or _WHICH_NAME_Q.search(q)
          else None, _new_name),
     # a figure is a number of any kind, a year included ("net zero by 2035")
-    Kind("measure", _when(_MEASURE_Q), _counted),  # a number that is not a year: "in tonnes"
+    Kind("measure", lambda q: "" if _MEASURE_Q.search(q) or _SPEED_Q.search(q) else None, _counted),  # "in tonnes"
+    Kind("comparison", _when(_COMPARE_Q), _has(_COMPARE)),
     Kind("figure", _when(_TARGET_Q, _DATE_Q),
          lambda text, detail: bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))),
     Kind("outcome", _when(_OUTCOME_Q), _has(_OUTCOME)),

@@ -44,6 +44,8 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("any results?") == [("outcome", "")]
     assert wanted_kinds("what is the white paper's target for gigabit coverage by 2030?") == [("figure", "")]
     assert wanted_kinds("Who on the board signed it off?") == [("agent", "signed")]
+    assert wanted_kinds("how does their funding compare with ours?") == [("comparison", "")]
+    assert wanted_kinds("what's the mayor's name?") == [("role", "mayor")]
     assert wanted_kinds("please list all twelve of them") == [("list", "12")]
     assert wanted_kinds("how far have emissions fallen since?") == [("count", ""), ("outcome", "")]
     assert wanted_kinds("how much carbon does it save?") == [("count", "")]
@@ -99,6 +101,7 @@ def test_kinds_of_fact_asked_for():
 def test_what_holds_each_kind():
     assert holds("The group meets every quarter.", "frequency") and not holds("The group meets.", "frequency")
     assert holds("In 2015 it had 1,800 members.", "then") and not holds("It has 2,500 members.", "then")
+    assert holds("It spends more than Leeds.", "comparison") and not holds("It spends a lot.", "comparison")
     assert holds("Emissions fell by 1,200 tonnes.", "measure") and not holds("Net zero by 2035.", "measure")
     assert not holds("The Cornwall Plan 2020-2050 sets goals.", "date") and holds("The Cornwall Plan 2020-2050", "date", "span")
     assert holds("University of Exeter", "institution", "univer") and not holds("Mission Critical", "institution", "univer")
@@ -184,6 +187,13 @@ NOT_GIVEN = [
     "what year will the Cornwall Plan make the county carbon neutral?",  # not the years of the plan's name
     "When will Blackpool's first Silicon Sands data centre open?",  # nor "Digital Vision 2030"
     "how many councils actually signed up to the knife crime scheme?",  # a number of councils
+    "what would a town council pay to use the Impact carbon tool?",  # a price
+    "is the University of Exeter's footprint tool free, or do parishes have to pay?",
+    "which cabinet member in Hampshire is responsible for the retrofit scheme?",  # a person's name
+    "who were the authors of the recovery infographic?",
+    "can you name the people who sit on the LCIOC?",  # people
+    "which government department wrote the levelling up white paper?",  # who wrote it
+    "what download speed does socitm want for rural areas?",  # a measure
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -215,6 +225,8 @@ GIVEN = [
     "which university made the carbon footprint tool?",  # the passage's heading names it
     "which organisations are round the table in a CSP?",  # kinds of body, listed
     "what years does the cornwall plan run over?",  # the years of its name
+    "where could I find population forecasts and local statistics for Luton?",  # where to look, not a number
+    "What does the West Mids want to be a world leader in?",  # the West Midlands
 ]
 
 
