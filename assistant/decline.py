@@ -66,7 +66,7 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
                         r"\b(has|have)\b(?: [\w'’-]+){1,6}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
                         r"created|attracted|delivered|brought)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b|\b(has|have)\b(?: [\w'’-]+){1,6}? "
-                        r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
+                        r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b", re.IGNORECASE)
@@ -116,7 +116,8 @@ _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compa
                         re.IGNORECASE)
 _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in contrast|similar to|the same as)\b", re.IGNORECASE)
 # "What broadband speed should we aim for?": a measure.
-_SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat speeds?\b", re.IGNORECASE)
+_SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat (?:speeds?|bandwidth|capacity)\b|"
+                      r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,3}?(?:figure|score|rating)s?\b", re.IGNORECASE)
 # "How often does it meet?": a frequency, which a sentence must state.
 _FREQUENCY_Q = re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times (a|an|per|each|every)\b", re.IGNORECASE)
 _FREQUENCY = re.compile(r"\b(every|each|per|a|once a|twice a) (day|week|fortnight|month|quarter|year|term)\b|\b(daily|weekly|"

@@ -46,6 +46,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("Who on the board signed it off?") == [("agent", "signed")]
     assert wanted_kinds("how does their funding compare with ours?") == [("comparison", "")]
     assert wanted_kinds("what's the mayor's name?") == [("role", "mayor")]
+    assert wanted_kinds("what bandwidth does the cable give?") == [("measure", "")]
     assert wanted_kinds("please list all twelve of them") == [("list", "12")]
     assert wanted_kinds("how far have emissions fallen since?") == [("count", ""), ("outcome", "")]
     assert wanted_kinds("how much carbon does it save?") == [("count", "")]
@@ -194,6 +195,9 @@ NOT_GIVEN = [
     "can you name the people who sit on the LCIOC?",  # people
     "which government department wrote the levelling up white paper?",  # who wrote it
     "what download speed does socitm want for rural areas?",  # a measure
+    "did knife crime in london go up or down after the funding?",  # an outcome
+    "what score did cornwall get on the social progress index?",  # a number
+    "what total emissions figure did lichfield's tool produce?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -227,6 +231,7 @@ GIVEN = [
     "what years does the cornwall plan run over?",  # the years of its name
     "where could I find population forecasts and local statistics for Luton?",  # where to look, not a number
     "What does the West Mids want to be a world leader in?",  # the West Midlands
+    "what kind of figures can I pull from Luton's observatory?",  # kinds of figure, not a figure
 ]
 
 
