@@ -366,7 +366,8 @@ KINDS = (
     Kind("product", lambda q: " ".join(sorted(set(tokenize(q)))) if _PRODUCT_Q.search(q) or _WHICH_NAME_Q.search(q)
          else None, _new_name),
     # a figure is a number of any kind, a year included ("net zero by 2035")
-    Kind("measure", lambda q: "" if _MEASURE_Q.search(q) or _SPEED_Q.search(q) else None, _counted),  # "in tonnes"
+    Kind("measure", lambda q: "" if (_MEASURE_Q.search(q) or _SPEED_Q.search(q)) and not _COUNT_Q.search(q) else None,
+         _counted),  # "in tonnes", "what score" (a count asks the same of its own)
     Kind("comparison", _when(_COMPARE_Q), _has(_COMPARE)),
     Kind("figure", _when(_TARGET_Q, _DATE_Q),
          lambda text, detail: bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))),
