@@ -316,13 +316,19 @@ def _new_name(text: str, detail: str) -> bool:
     """A name the question does not already hold ("they use Liquidlogic"); for "which organisations", a list of
     kinds of body does ("local authorities, police, fire services and health partners")."""
     asked = set(detail.split()) | {"socitm"}
-    named = [set(tokenize(n)) - _ORG_WORDS for n in name_groups(text)]
+    # "East Riding of Yorkshire Council" is one name; months and numbered labels ("December", "Scope 1") are none
+    joined = re.sub(r"(?<=[a-z]) (?:of|upon) (?=[A-Z])", " ", text)
+    named = [set(tokenize(n)) - _ORG_WORDS - _NOT_NAMES for n in name_groups(joined)]
     if any(words and not words & asked for words in named):
         return True
     return bool(asked & _BODIES) and text.count(",") >= 2
 
 
 _BODIES = frozenset(tokenize("organisations bodies agencies partners"))
+_JOB_ACRONYMS = frozenset("CIO CISO SIRO DPO CDIO".split())
+_NOT_NAMES = frozenset(tokenize("january february march april may june july august september october november december "
+                                "monday tuesday wednesday thursday friday saturday sunday scope phase tier stage "
+                                "level wave round part"))
 
 
 def _person(text: str, detail: str) -> bool:
@@ -598,6 +604,11 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
              and (kind != "count" or bm25 is None or t in bm25.vocab)}
     # names come from what was asked: a follow-up's search query also carries the earlier turn's headings
     names = set(tokenize(" ".join(n for n in _names(_unaliased(asked or question)) if not n.isupper()))) - GENERIC_TERMS
+    # "How many members sit on the LCIOC?": the acronym, or its words, where the fact is
+    # (a job title only as part of a name: "the Local CIO Council", not "new CIO here")
+    said = asked or question
+    acronyms = {a for n in _names(said) if n.isupper() and (a := n.rstrip("S")) not in COMMON_ACRONYMS
+                and (a not in _JOB_ACRONYMS or re.search(rf"[A-Z]\w* {n}\b|\b{n} [A-Z]", said))}
     m = _COUNTED.search(question) if kind in ("count", "then") else None  # "then": a count at a time
     words = list(itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED, m.group(1).split())) if m else []
     head = True  # the counted noun is the last word ("how many knife crime incidents": incidents)
@@ -619,6 +630,8 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
         present = set(tokenize(u.text + " " + context[u.rank]))
         present |= {t[:-1] for t in present if t.endswith("s")}  # "CSPs" speaks to "a CSP" (the stemmer keeps it)
         if not names <= present:
+            continue
+        if any(a.lower() not in present and not _spelt_out(a, u.text + " " + context[u.rank]) for a in acronyms):
             continue  # "how much did the Croydon club get": a sentence about other places does not answer it
         if counted and not (counted & present and _counts(u.text, counted)):
             continue

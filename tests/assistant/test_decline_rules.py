@@ -198,6 +198,10 @@ NOT_GIVEN = [
     "did knife crime in london go up or down after the funding?",  # an outcome
     "what score did cornwall get on the social progress index?",  # a number
     "what total emissions figure did lichfield's tool produce?",
+    "which software supplier did east riding use for the data work?",  # not "Yorkshire", East Riding's own name
+    "what platform was lichfield's baseline tool built on?",  # "December" and "Scope" are no product names
+    "how many members does the LCIOC have?",  # a count of the LCIOC's members, not Socitm's
+    "in what year was the Local CIO Council set up?",
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -232,6 +236,7 @@ GIVEN = [
     "where could I find population forecasts and local statistics for Luton?",  # where to look, not a number
     "What does the West Mids want to be a world leader in?",  # the West Midlands
     "what kind of figures can I pull from Luton's observatory?",  # kinds of figure, not a figure
+    "how long has socitm been going? new CIO here, trying to get a feel for the org",  # CIO: who asks
 ]
 
 
