@@ -29,7 +29,7 @@ _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                 r"thousand|million|billion|dozen|half"
 _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
-_MONEY_Q = re.compile(rf"\b(is|are) (it|they|this|that|these|those|the (?:[\w'’-]+ ){{0,6}}?[\w-]+) free\b|"
+_MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,7}}?free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
                       rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
                       rf"hand(?:ed)? out|given|awarded|"
@@ -57,7 +57,7 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ 
 _MEASURE_Q = re.compile(r"\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|"
                         r"acres|square metres)\b", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
-_TARGET_Q = re.compile(r"\bwhat (?:[\w'’-]+ ){0,6}?targets?\b|\btargets? (?:of|for) (?:how|what)\b|"
+_TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,6}?targets?\b|\btargets? (?:of|for) (?:how|what)\b|"
                        r"\btargets? (?:(?:for|on) (?:[\w'’-]+ ){0,4}?)?(?:for|by|in) (?:19|20)\d\d\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|"
@@ -66,7 +66,7 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
                         r"\b(has|have)\b(?: [\w'’-]+){1,6}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
                         r"created|attracted|delivered|brought)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b|\b(has|have)\b(?: [\w'’-]+){1,6}? "
-                        r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bdid\b(?: [\w'’-]+){1,5}? (actually|really|ever) \w+|"
+                        r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b", re.IGNORECASE)
@@ -117,7 +117,7 @@ _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compa
 _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in contrast|similar to|the same as)\b", re.IGNORECASE)
 # "What broadband speed should we aim for?": a measure.
 _SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat (?:speeds?|bandwidth|capacity)\b|"
-                      r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,3}?(?:figure|score|rating)s?\b", re.IGNORECASE)
+                      r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,5}?(?:figure|score|rating)s?\b(?! out)", re.IGNORECASE)
 # "How often does it meet?": a frequency, which a sentence must state.
 _FREQUENCY_Q = re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times (a|an|per|each|every)\b", re.IGNORECASE)
 _FREQUENCY = re.compile(r"\b(every|each|per|a|once a|twice a) (day|week|fortnight|month|quarter|year|term)\b|\b(daily|weekly|"
@@ -156,7 +156,8 @@ _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)
                          r"(them|those|these)\b", re.IGNORECASE)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 _HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
-                      r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b", re.IGNORECASE)
+                      r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
+                      r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,3}?(?:sign up|register|apply|enrol|subscribe)\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
                         r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)
 # Socitm as an organisation (jobs, governance, events, joining): the guidance sets out positions, so a

@@ -47,6 +47,8 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("how does their funding compare with ours?") == [("comparison", "")]
     assert wanted_kinds("what's the mayor's name?") == [("role", "mayor")]
     assert wanted_kinds("what bandwidth does the cable give?") == [("measure", "")]
+    assert wanted_kinds("how is the partnership funded?") == [("money", "")]
+    assert wanted_kinds("how does a school sign up to the toolkit?") == [("howto", "")]
     assert wanted_kinds("please list all twelve of them") == [("list", "12")]
     assert wanted_kinds("how far have emissions fallen since?") == [("count", ""), ("outcome", "")]
     assert wanted_kinds("how much carbon does it save?") == [("count", "")]
@@ -202,6 +204,8 @@ NOT_GIVEN = [
     "what platform was lichfield's baseline tool built on?",  # "December" and "Scope" are no product names
     "how many members does the LCIOC have?",  # a count of the LCIOC's members, not Socitm's
     "in what year was the Local CIO Council set up?",
+    "is lichfield's carbon baseline tool free for other districts?",  # a price
+    "did the hampshire retrofit work on older council homes actually cut bills?",  # an outcome
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -237,6 +241,7 @@ GIVEN = [
     "What does the West Mids want to be a world leader in?",  # the West Midlands
     "what kind of figures can I pull from Luton's observatory?",  # kinds of figure, not a figure
     "how long has socitm been going? new CIO here, trying to get a feel for the org",  # CIO: who asks
+    "what sort of targets does socitm think keep long-term work on track?",  # kinds of target, not a figure
 ]
 
 
@@ -259,6 +264,7 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
     ("Which council did Socitm help use data better in social care?", "what software did they put in?", False),
     ("how many missions does levelling up have?", "can you name them all?", False),
     ("Which council built a carbon emissions baseline tool?", "by what year does it want to be net zero?", True),
+    ("What's the University of Exeter tool?", "what will it help communities figure out?", True),  # no figure
 ]
 
 

@@ -26,7 +26,8 @@ def _check(cases: Path) -> subprocess.CompletedProcess[str]:
                                   "holdout25.jsonl", "holdout26.jsonl", "holdout27.jsonl", "holdout28.jsonl",
                                   "holdout29.jsonl", "holdout30.jsonl", "holdout31.jsonl", "holdout32.jsonl",
                                   "holdout33.jsonl", "holdout34.jsonl", "holdout35.jsonl", "holdout36.jsonl",
-                                  "holdout37.jsonl", "holdout38.jsonl"])
+                                  "holdout37.jsonl", "holdout38.jsonl", "holdout39.jsonl", "holdout40.jsonl",
+                                  "holdout41.jsonl", "holdout42.jsonl"])
 def test_the_case_files_are_valid(name):
     done = _check(ROOT / "evals" / name)
     assert done.returncode == 0, done.stdout + done.stderr
