@@ -46,7 +46,7 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?
                       rf"{_MASS.pattern}", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(and where )?(is|was|will|did|does|do|are|were)\b|"
                      r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) dates?\b|\bwhat (years?|dates?|months?|days?|time)\b|"
-                     r"\bdeadlines?\b|\bwhich years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
+                     r"\bdeadlines?\b|\bwhich (?:[\w-]+ )?years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
                      r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
 _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
@@ -66,7 +66,7 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
                         r"\b(has|have)\b(?: [\w'’-]+){1,6}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
                         r"created|attracted|delivered|brought)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b|\b(has|have)\b(?: [\w'’-]+){1,6}? "
-                        r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
+                        r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b", re.IGNORECASE)
@@ -118,6 +118,8 @@ _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in con
 # "What broadband speed should we aim for?": a measure.
 _SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat (?:speeds?|bandwidth|capacity)\b|"
                       r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,5}?(?:figure|score|rating)s?\b(?! out)", re.IGNORECASE)
+# "How much did each workshop get?": an amount per item, which a total does not give.
+_EACH_Q = re.compile(r"\b(each|per|apiece|a head|on average)\b", re.IGNORECASE)
 # "How often does it meet?": a frequency, which a sentence must state.
 _FREQUENCY_Q = re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times (a|an|per|each|every)\b", re.IGNORECASE)
 _FREQUENCY = re.compile(r"\b(every|each|per|a|once a|twice a) (day|week|fortnight|month|quarter|year|term)\b|\b(daily|weekly|"
@@ -326,6 +328,7 @@ def _new_name(text: str, detail: str) -> bool:
 
 
 _BODIES = frozenset(tokenize("organisations bodies agencies partners"))
+_MONTHS = frozenset("january february march april june july august september october november december".split())
 _JOB_ACRONYMS = frozenset("CIO CISO SIRO DPO CDIO".split())
 _NOT_NAMES = frozenset(tokenize("january february march april may june july august september october november december "
                                 "monday tuesday wednesday thursday friday saturday sunday scope phase tier stage "
@@ -356,7 +359,8 @@ KINDS = (
          if (m := _ROLE_Q.search(q) or _ROLE_NAME_Q.search(q) or _WHICH_ROLE_Q.search(q)) else None,
          lambda text, detail: bool(set(tokenize(detail)) & set(tokenize(text))) and _person(text, detail)),
     Kind("agent", lambda q: m.group("verb").lower() if (m := _AGENT_Q.search(q)) else None, _agent_named),
-    Kind("money", _when(_MONEY_Q), _has(_MONEY)),
+    Kind("money", lambda q: ("each" if _EACH_Q.search(q) else "") if _MONEY_Q.search(q) else None,
+         lambda text, detail: bool(_MONEY.search(text)) and (not detail or bool(_EACH_Q.search(text)))),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
     Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS, _WHERE_Q), _counted),
@@ -605,6 +609,10 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
              and (kind != "count" or bm25 is None or t in bm25.vocab)}
     # names come from what was asked: a follow-up's search query also carries the earlier turn's headings
     names = set(tokenize(" ".join(n for n in _names(_unaliased(asked or question)) if not n.isupper()))) - GENERIC_TERMS
+    # ... and proper nouns typed in lower case that the guidance uses ("when did cornwall declare ...?")
+    if bm25 is not None:
+        names |= {t for w in re.findall(r"\b[a-z]{5,}\b", _unaliased(asked or question)) if w in NAMES and w not in _MONTHS
+                  for t in tokenize(w) if t in bm25.vocab} - GENERIC_TERMS
     # "How many members sit on the LCIOC?": the acronym, or its words, where the fact is
     # (a job title only as part of a name: "the Local CIO Council", not "new CIO here")
     said = asked or question
@@ -615,8 +623,8 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     head = True  # the counted noun is the last word ("how many knife crime incidents": incidents)
     if kind in ("count", "then") and not m and (first := _FIRST_COUNTED.search(question)):
         # "how many councils formally signed up": the words before a verb or an adverb, any of them
-        words = list(itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED and not w.lower().endswith("ly"),
-                                         first.group(1).split()))
+        words = [w for w in itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED and not w.lower().endswith("ly"),
+                                                first.group(1).split()) if not w[:1].isupper()]  # "UK adults": adults
         head = False
     if kind in ("count", "then") and (mass := _MASS.search(question)):  # "how much carbon will it save?": of carbon
         words = [mass.group(1)]

@@ -49,6 +49,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("what bandwidth does the cable give?") == [("measure", "")]
     assert wanted_kinds("how is the partnership funded?") == [("money", "")]
     assert wanted_kinds("how does a school sign up to the toolkit?") == [("howto", "")]
+    assert wanted_kinds("how much did each club get?") == [("money", "each")]
     assert wanted_kinds("please list all twelve of them") == [("list", "12")]
     assert wanted_kinds("how far have emissions fallen since?") == [("count", ""), ("outcome", "")]
     assert wanted_kinds("how much carbon does it save?") == [("count", "")]
@@ -104,6 +105,7 @@ def test_kinds_of_fact_asked_for():
 def test_what_holds_each_kind():
     assert holds("The group meets every quarter.", "frequency") and not holds("The group meets.", "frequency")
     assert holds("In 2015 it had 1,800 members.", "then") and not holds("It has 2,500 members.", "then")
+    assert holds("Each club received £20,000.", "money", "each") and not holds("£1.4m for 43 projects", "money", "each")
     assert holds("It spends more than Leeds.", "comparison") and not holds("It spends a lot.", "comparison")
     assert holds("Emissions fell by 1,200 tonnes.", "measure") and not holds("Net zero by 2035.", "measure")
     assert not holds("The Cornwall Plan 2020-2050 sets goals.", "date") and holds("The Cornwall Plan 2020-2050", "date", "span")
@@ -206,6 +208,10 @@ NOT_GIVEN = [
     "in what year was the Local CIO Council set up?",
     "is lichfield's carbon baseline tool free for other districts?",  # a price
     "did the hampshire retrofit work on older council homes actually cut bills?",  # an outcome
+    "when did bristol declare a climate emergency?",  # a place typed in lower case: not Lichfield's declaration
+    "which school year do pupils start the manchester baccalaureate in?",  # a year of school
+    "how much did knife crime fall in london after the mayor's funding?",  # an outcome, not the £1.4m
+    "how much did each anti-knife crime project get from the mayor?",  # an amount each, not the total
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
