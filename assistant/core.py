@@ -201,11 +201,11 @@ class Assistant:
         """Hybrid hits with keyword search given the guidance's words for everyday phrases (synonyms.txt), then
         the hits of the query as asked that those displaced."""
         keywords = for_keywords(query)
-        hits = self.retriever.retrieve(keywords, depth, vector=vector)
-        if keywords != query:
-            seen = {h.chunk.chunk_id for h in hits}
-            hits += [h for h in self.retriever.retrieve(query, depth, vector=vector) if h.chunk.chunk_id not in seen]
-        return hits
+        if keywords == query:
+            return self.retriever.retrieve(query, depth, vector=vector)
+        hits, asked = self.retriever.retrieve_many([keywords, query], depth, vector=vector)  # one dense search
+        seen = {h.chunk.chunk_id for h in hits}
+        return hits + [h for h in asked if h.chunk.chunk_id not in seen]
 
     def _signals(self, question: str, search: Condensed, hits: list[Hit], units: list[Unit],
                  dense: float) -> dl.Signals:

@@ -62,28 +62,33 @@ class HybridRetriever:
 
     def ranked(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[tuple[str, float, float, float]]:
         """(chunk id, fused, dense, lexical) best first, only ids the catalog knows."""
+        return self.ranked_many([query], k, vector)[0]
+
+    def ranked_many(self, queries: list[str], k: int = 10,
+                    vector: np.ndarray | None = None) -> list[list[tuple[str, float, float, float]]]:
+        """`ranked` for several keyword queries that share one dense search (of `vector`, or the first query's)."""
         known = self.index.bm25.known_ids()
         depth = max(self.depth, k)
         dense: list[tuple[str, float]] = []
-        lexical: list[tuple[str, float]] = []
+        dd: dict[str, float] = {}
         if self.mode in ("dense", "hybrid"):
-            vec = self.index.embedder.encode_query(query) if vector is None else vector
+            vec = self.index.embedder.encode_query(queries[0]) if vector is None else vector
             dense = [(c, s) for c, s in self.index.store.search(vec, depth) if c in known]
             dd = dict(dense)
             if self.heading_weight > 0:
                 dense = self._with_headings(dense, vec, known, depth)
-        if self.mode in ("bm25", "hybrid"):
-            lexical = self.index.bm25.current().search(query, depth)
-        if self.mode == "bm25":
-            dd = {}
-        ll = dict(lexical)
-        if self.mode == "dense":
-            fused = dense
-        elif self.mode == "bm25":
-            fused = lexical
-        else:
-            fused = fuse(dense, lexical, self.fusion, self.alpha)
-        return [(cid, s, dd.get(cid, 0.0), ll.get(cid, 0.0)) for cid, s in fused[:k]]
+        out = []
+        for query in queries:
+            lexical = self.index.bm25.current().search(query, depth) if self.mode in ("bm25", "hybrid") else []
+            ll = dict(lexical)
+            if self.mode == "dense":
+                fused = dense
+            elif self.mode == "bm25":
+                fused = lexical
+            else:
+                fused = fuse(dense, lexical, self.fusion, self.alpha)
+            out.append([(cid, sc, dd.get(cid, 0.0), ll.get(cid, 0.0)) for cid, sc in fused[:k]])
+        return out
 
     def _with_headings(self, dense: list[tuple[str, float]], vec: np.ndarray, known: frozenset[str],
                        depth: int) -> list[tuple[str, float]]:
@@ -96,6 +101,10 @@ class HybridRetriever:
         return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:depth]
 
     def retrieve(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[Hit]:
-        ranked = self.ranked(query, k, vector)
-        chunks = {c.chunk_id: c for c in self.index.catalog.chunks([r[0] for r in ranked])}
-        return [Hit(chunks[cid], s, d, lx) for cid, s, d, lx in ranked if cid in chunks]
+        return self.retrieve_many([query], k, vector)[0]
+
+    def retrieve_many(self, queries: list[str], k: int = 10, vector: np.ndarray | None = None) -> list[list[Hit]]:
+        """`retrieve` for several keyword queries that share one dense search."""
+        lists = self.ranked_many(queries, k, vector)
+        chunks = {c.chunk_id: c for c in self.index.catalog.chunks(sorted({r[0] for ranked in lists for r in ranked}))}
+        return [[Hit(chunks[cid], s, d, lx) for cid, s, d, lx in ranked if cid in chunks] for ranked in lists]
