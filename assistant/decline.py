@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,10 +196,12 @@ _DURATION = re.compile(r"\b(\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eig
                        re.IGNORECASE)
 _ORG_WORDS = frozenset(tokenize("council county borough city district authority metropolitan combined government "
                                  "department ltd limited plc trust"))  # "Nottinghamshire County Council" is new
-_LABEL = re.compile(r"\b(scope|phase|level|tier|stage|step|version|wave|round|part|section|chapter|mission|page|"
-                    r"covid)[ -]$", re.IGNORECASE)
-_DATE = re.compile(r"\b(1[89]|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
-                   r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+_MONTHS = "january february march april may june july august september october november december".split()
+_DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+# Words that number an item ("Scope 1", "phase 2"): their numbers count nothing, and they name nothing.
+_LABEL_WORDS = "scope phase level tier stage step version wave round part".split()
+_LABEL = re.compile(rf"\b({'|'.join(_LABEL_WORDS)}|section|chapter|mission|page|covid)[ -]$", re.IGNORECASE)
+_DATE = re.compile(rf"\b(1[89]|20)\d\d\b|\b({'|'.join(_MONTHS + _DAYS)})\b|"
                    r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(last|next) (week|month|year)\b", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*(?:[-*•–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+\S|^[^|\n]*\|[^\n]*\S", re.MULTILINE)
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
@@ -280,19 +282,19 @@ def _list_size(question: str) -> str | None:
     return str(size) if size >= 3 else "3" if not m and _LIST_ALL_Q.search(question) else None
 
 
+def _numbers(text: str) -> Iterator[re.Match[str]]:
+    """The numbers of a text that count something: not years, nor a label's number ("Scope 1", "Phase 2")."""
+    return (m for m in _COUNT.finditer(text) if not _YEAR.fullmatch(m.group(0)) and not _LABEL.search(text[:m.start()]))
+
+
 def _counted(text: str, detail: str) -> bool:
-    """A number that is not a year, nor a label's number ("Scope 1 emissions", "Phase 2")."""
-    return any(not _YEAR.fullmatch(m.group(0)) and not _LABEL.search(text[:m.start()]) for m in _COUNT.finditer(text))
+    """A number that counts something."""
+    return any(True for _ in _numbers(text))
 
 
 def _counts(text: str, counted: set[str]) -> bool:
     """A number of the counted thing: "set out four missions" counts missions, not the council that set them."""
-    for m in _COUNT.finditer(text):
-        if _YEAR.fullmatch(m.group(0)) or _LABEL.search(text[:m.start()]):
-            continue
-        if set(tokenize(text[m.end():m.end() + 80])[:6]) & counted:
-            return True
-    return False
+    return any(set(tokenize(text[m.end():m.end() + 80])[:6]) & counted for m in _numbers(text))
 
 
 def _agent_named(text: str, detail: str) -> bool:
@@ -328,11 +330,8 @@ def _new_name(text: str, detail: str) -> bool:
 
 
 _BODIES = frozenset(tokenize("organisations bodies agencies partners"))
-_MONTHS = frozenset("january february march april june july august september october november december".split())
 _JOB_ACRONYMS = frozenset("CIO CISO SIRO DPO CDIO".split())
-_NOT_NAMES = frozenset(tokenize("january february march april may june july august september october november december "
-                                "monday tuesday wednesday thursday friday saturday sunday scope phase tier stage "
-                                "level wave round part"))
+_NOT_NAMES = frozenset(tokenize(" ".join(_MONTHS + _DAYS + _LABEL_WORDS)))
 
 
 def _person(text: str, detail: str) -> bool:
@@ -438,7 +437,7 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
     return out
 
 
-_LABELLED = re.compile(r"\b(scope|phase|tier|stage|wave|level) (\d{1,2})\b", re.IGNORECASE)
+_LABELLED = re.compile(rf"\b({'|'.join(_LABEL_WORDS)}) (\d{{1,2}})\b", re.IGNORECASE)
 
 
 def unknown_labels(question: str, evidence: str) -> list[str]:
@@ -608,14 +607,15 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and t not in KIND_TERMS
              and (kind != "count" or bm25 is None or t in bm25.vocab)}
     # names come from what was asked: a follow-up's search query also carries the earlier turn's headings
-    names = set(tokenize(" ".join(n for n in _names(_unaliased(asked or question)) if not n.isupper()))) - GENERIC_TERMS
+    said = asked or question
+    plain = _unaliased(said)
+    names = set(tokenize(" ".join(n for n in _names(plain) if not n.isupper()))) - GENERIC_TERMS
     # ... and proper nouns typed in lower case that the guidance uses ("when did cornwall declare ...?")
     if bm25 is not None:
-        names |= {t for w in re.findall(r"\b[a-z]{5,}\b", _unaliased(asked or question)) if w in NAMES and w not in _MONTHS
+        names |= {t for w in re.findall(r"\b[a-z]{5,}\b", plain) if w in NAMES and w not in _MONTHS
                   for t in tokenize(w) if t in bm25.vocab} - GENERIC_TERMS
     # "How many members sit on the LCIOC?": the acronym, or its words, where the fact is
     # (a job title only as part of a name: "the Local CIO Council", not "new CIO here")
-    said = asked or question
     acronyms = {a for n in _names(said) if n.isupper() and (a := n.rstrip("S")) not in COMMON_ACRONYMS
                 and (a not in _JOB_ACRONYMS or re.search(rf"[A-Z]\w* {n}\b|\b{n} [A-Z]", said))}
     m = _COUNTED.search(question) if kind in ("count", "then") else None  # "then": a count at a time

@@ -32,13 +32,18 @@ def _groups(path: Path = FILE) -> list[tuple[re.Pattern[str], str]]:
     return out
 
 
+def _found(question: str, path: Path) -> list[tuple[list[str], str]]:
+    """(the everyday phrases said, the guidance's words for them) for each group the question uses."""
+    asked = question.lower()
+    return [(said, words) for pattern, words in _groups(path) if (said := pattern.findall(asked))]
+
+
 def search_words(question: str, path: Path = FILE) -> str:
     """The guidance's words for the everyday phrases in `question` that it does not already hold ("" if none)."""
     asked = question.lower()
     extra: list[str] = []
-    for pattern, words in _groups(path):
-        if pattern.search(asked):
-            extra += [w for w in words.split() if w not in extra and not re.search(rf"\b{re.escape(w)}\b", asked)]
+    for _, words in _found(question, path):
+        extra += [w for w in words.split() if w not in extra and not re.search(rf"\b{re.escape(w)}\b", asked)]
     return " ".join(extra)
 
 
@@ -51,11 +56,9 @@ def for_keywords(question: str, path: Path = FILE) -> str:
 def alternatives(question: str, path: Path = FILE) -> dict[str, frozenset[str]]:
     """{term of an everyday phrase in `question`: the guidance's terms for it}, as search terms (stemmed), so a
     question's "elections" is spoken to by a passage's "democracy"."""
-    asked = question.lower()
     out: dict[str, set[str]] = {}
-    for pattern, words in _groups(path):
-        said = set(tokenize(words))
-        for m in pattern.finditer(asked):
-            for term in tokenize(m.group(0)):
-                out.setdefault(term, set()).update(said - {term})
+    for said, words in _found(question, path):
+        terms = set(tokenize(words))
+        for term in tokenize(" ".join(said)):
+            out.setdefault(term, set()).update(terms - {term})
     return {t: frozenset(a) for t, a in out.items() if a}
