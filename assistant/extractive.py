@@ -1,7 +1,7 @@
 """The extractive answerer: the best sentences of the retrieved chunks, each quoted verbatim with its [n].
 
 Sentences come from `chunk.shown` (for tables, the readable rows), are scored by embedding similarity to the
-question blended with their chunk's retrieval score, and 2-4 are picked with MMR so they say different
+question blended with their chunk's retrieval score, and 2-5 are picked with MMR so they say different
 things. Sentence vectors are computed at ingest time and stored in the catalog; answers look them up
 (memory first, then the catalog) and embed only what is missing, in one batch per question.
 """
@@ -135,9 +135,12 @@ def rerank(hits: list[Hit], units: list[Unit], sentence_weight: float = 0.5) -> 
     return sorted(range(len(hits)), key=lambda i: -blended[i])
 
 
-def pick(units: list[Unit], most: int = 4, least: int = 2, margin: float = 0.16, diversity: float = 0.7,
-         must: Unit | list[Unit] | None = None, spread: float = 0.03) -> list[Unit]:
-    """2-4 sentences by maximal marginal relevance, all within `margin` of the best score, `must` included.
+def pick(units: list[Unit], most: int = 5, least: int = 2, margin: float = 0.16, diversity: float = 0.7,
+         must: Unit | list[Unit] | None = None, spread: float = 0.1) -> list[Unit]:
+    """2-5 sentences by maximal marginal relevance, all within `margin` of the best score, `must` included.
+
+    `spread` favours a sentence from a passage not yet quoted: the passage that answers is often the second
+    or third hit, and one more passage quoted is one more chance it is cited (CALIBRATION.md, "Citations").
 
     When only the best sentence is close enough, its chunk's next-best sentence joins it as context.
     """
@@ -154,13 +157,11 @@ def pick(units: list[Unit], most: int = 4, least: int = 2, margin: float = 0.16,
             fresh = spread if all(c.rank != u.rank for c in chosen) else 0.0
             return diversity * u.score - (1 - diversity) * overlap + fresh
 
-        rest = [u for u in pool if u not in chosen and not _repeats(u, chosen)]
+        floor = best - (margin * 2 if len(chosen) < least else margin)
+        rest = [u for u in pool if u.score >= floor and u not in chosen and not _repeats(u, chosen)]
         if not rest:
             break
-        nxt = max(rest, key=mmr)
-        if nxt.score < best - (margin * 2 if len(chosen) < least else margin):
-            break
-        chosen.append(nxt)
+        chosen.append(max(rest, key=mmr))
     if len(chosen) < least:
         same = [u for u in units if u.rank == chosen[0].rank and u not in chosen and not _repeats(u, chosen)]
         chosen += same[: least - len(chosen)]
