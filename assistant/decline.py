@@ -29,10 +29,10 @@ _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                 r"thousand|million|billion|dozen|half"
 _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
-_MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,7}}?free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
+_MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,7}}?free\b|\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
                       rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
-                      rf"hand(?:ed)? out|given|awarded|"
+                      rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
                       rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|charge|charges|charged)\b", re.IGNORECASE)
 _MASS = re.compile(r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
@@ -69,13 +69,29 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
-                        r"worth it|worthwhile)\b", re.IGNORECASE)
+                        r"worth it|worthwhile)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
                          re.IGNORECASE)
+# "What does Mazzucato's Mission Critical 01 recommend?": what a work the guidance only cites argues (not what
+# Socitm or its prospectus suggests, which is what the guidance is).
+_ARGUES_Q = re.compile(r"\bwhat (?:does|did|do) (?P<who>(?:[\w'’-]+ ){1,8}?)(?:recommend|argue|propose|conclude|suggest|"
+                       r"advise|advocate|call for)\w*\b", re.IGNORECASE)
+_SELF = frozenset({"socitm", "the prospectus", "the guidance", "the response", "the document", "the blog", "the piece",
+                   "you", "they", "it", "this", "socitm's response", "socitm’s response", "the socitm response",
+                   "socitm advisory", "the levelling up response", "its prospectus", "socitm's prospectus",
+                   "socitm’s prospectus"})
+
+
+def _argued(question: str) -> str | None:
+    m = _ARGUES_Q.search(question)
+    who = m.group("who").strip().lower() if m else ""
+    return "" if who and who not in _SELF and not re.search(r"\b(who|do|does|did)\b", who) else None
+
+
 _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed that|revealed)\b", re.IGNORECASE)
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
@@ -92,7 +108,7 @@ _PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(membe
                        re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
 _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost important\b|\bmatters? most\b|"
-                        r"\brank(s|ed|ing)?\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
+                        r"\brank(s|ed|ing)?\b|\b(did|do|does|done) (it |this |that )?(the )?best\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
                         r"\bbest[- ]performing\b|\bwhich\b.*\b(scores?|scored|ranks?|ranked|rated|performs?|performed|"
                         r"comes?|came) (highest|lowest|best|worst|top|bottom)\b|\bwhich\b[^?]*\bthe (biggest|largest|smallest|highest|"
                         r"lowest|most|least|strongest|weakest|best|worst)\b(?! (of|in|on|about)\b)", re.IGNORECASE)
@@ -112,7 +128,8 @@ _INSTITUTION_Q = re.compile(r"\bwhich (?P<what>universit(?:y|ies)|colleges?|hosp
 # "Where would I find population forecasts?" asks where to look, not for a number.
 _WHERE_Q = re.compile(r"^\W*where (?:can|could|would|do|should|might) (?:i|we|you|one) (?:find|get|look|see)\b", re.IGNORECASE)
 # "How does it compare with Manchester's?": a comparison the guidance must make.
-_COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b",
+_COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b|\bdifference between\b|"
+                        r"\bwhich (?:one |of (?:the|them|these|those) (?:two )?)?(?:is|was|would be|works?) (?:better|best)\b",
                         re.IGNORECASE)
 _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in contrast|similar to|the same as)\b", re.IGNORECASE)
 # "What broadband speed should we aim for?": a measure.
@@ -134,7 +151,8 @@ _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|p
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
-                      r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned|"
+                      r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned|coordinates|coordinated|"
+                      r"oversees|oversaw|"
                       r"came up with|coined|invented|devised|originated|created|developed|designed|built)\b", re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
@@ -146,7 +164,9 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "owns": "owned|owns|owner", "owned": "owned|owner", "came up with": "came up with|coined|devised|invented|"
           "developed|created|originated|conceived", "coined": "coined|came up with", "invented": "invented|inventor",
           "devised": "devised|came up with", "originated": "originated|originator", "created": "created|creator",
-          "developed": "developed|developer", "designed": "designed|designer", "built": "built|builder"}
+          "developed": "developed|developer", "designed": "designed|designer", "built": "built|builder",
+          "coordinates": "coordinated|coordinates|coordinator|coordinating", "coordinated": "coordinated|coordinator",
+          "oversees": "overseen|oversees|oversight", "oversaw": "overseen|oversaw|oversight"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
@@ -183,7 +203,7 @@ _WHICH_ROLE_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(?P<role>cabinet member|po
                            re.IGNORECASE)
 _CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
                       r"\bhttps?://|\bwww\.")
-_MONEY = re.compile(r"\bfree of charge\b|\bfree to (use|join|access)\b|\bat no cost\b|\bno charge\b|[£$€]\s?\d|\b\d[\d,.]*\s?(k|m|bn|thousand|million|billion|pounds?|pence|p|gbp)\b", re.IGNORECASE)
+_MONEY = re.compile(r"\bfree of charge\b|\bfree to (use|join|access)\b|\bat no cost\b|\bno charge\b|[£$€]\s?\d[\d,.]*\d|[£$€]\s?\d|\b\d[\d,.]*\s?(k|m|bn|thousand|million|billion|pounds?|pence|p|gbp)\b", re.IGNORECASE)
 # "The Cornwall Plan 2020-2050 sets out ...": the years of a document's name do not say when anything happens.
 _NAMED_YEARS = re.compile(r"\b(Plan|Strategy|Vision|Programme|Agenda|Framework|Act|Report|Review) (?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?\b")
 # ... unless the question asks what years the document spans ("what years does their plan run over?").
@@ -297,6 +317,19 @@ def _counts(text: str, counted: set[str]) -> bool:
     return any(set(tokenize(text[m.end():m.end() + 80])[:6]) & counted for m in _numbers(text))
 
 
+def _amounts(text: str) -> set[str]:
+    """The sums of money in a text, as their digits ("£1.4 million": "1.4")."""
+    return {re.sub(r"[^\d.]", "", m.group(0)).strip(".") for m in _MONEY.finditer(text)} - {""}
+
+
+def _money_held(text: str, detail: str) -> bool:
+    """A sum of money (or "free of charge") that the question did not already give ("how much of the £1.4
+    million went to the Croydon club?" is not answered by "£1.4 million"); "each" needs an amount each."""
+    asked = set(detail.split()) - {"each"}
+    given = [m for m in _MONEY.finditer(text) if re.sub(r"[^\d.]", "", m.group(0)).strip(".") not in asked]
+    return bool(given) and ("each" not in detail.split() or bool(_EACH_Q.search(text)))
+
+
 def _agent_named(text: str, detail: str) -> bool:
     """"chaired by Jane Smith", "the LCIOC chair, Jane Smith": the verb's word and a name."""
     return bool(re.search(rf"\b({_AGENT.get(detail, detail)})\b", text, re.IGNORECASE)
@@ -317,13 +350,33 @@ def asks_for_product(question: str) -> bool:
     return bool(_PRODUCT_Q.search(question))
 
 
+_PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties".split())
+_PLACE = "@place"  # in a product question's detail: it asks for a place ("which councils ...")
+# Words of a capitalised title that are not places: "Championing place-based recovery".
+_NOT_PLACE = re.compile(r"(ing|ed|tion|ment|ness|ity|ive|ship|ance|ence|ings|tions|ments)$")
+
+
+def _product_asked(question: str) -> str | None:
+    """The question's terms, when it asks for a product, a supplier or a body by name; with _PLACE when that is
+    a council or a place."""
+    if _PRODUCT_Q.search(question):
+        return " ".join(sorted(set(tokenize(question))))
+    if m := _WHICH_NAME_Q.search(question):
+        place = [_PLACE] if m.group(1).lower() in _PLACE_NOUNS else []
+        return " ".join(place + sorted(set(tokenize(question))))
+    return None
+
+
 def _new_name(text: str, detail: str) -> bool:
     """A name the question does not already hold ("they use Liquidlogic"); for "which organisations", a list of
     kinds of body does ("local authorities, police, fire services and health partners")."""
     asked = set(detail.split()) | {"socitm"}
     # "East Riding of Yorkshire Council" is one name; months and numbered labels ("December", "Scope 1") are none
     joined = re.sub(r"(?<=[a-z]) (?:of|upon) (?=[A-Z])", " ", text)
-    named = [set(tokenize(n)) - _ORG_WORDS - _NOT_NAMES for n in name_groups(joined)]
+    groups = name_groups(joined)
+    if _PLACE in asked:  # "which councils ...": a place's name, not a capitalised title
+        groups = [g for g in groups if any(w.lower() in NAMES or not _NOT_PLACE.search(w.lower()) for w in g.split())]
+    named = [set(tokenize(n)) - _ORG_WORDS - _NOT_NAMES for n in groups]
     if any(words and not words & asked for words in named):
         return True
     return bool(asked & _BODIES) and text.count(",") >= 2
@@ -358,8 +411,8 @@ KINDS = (
          if (m := _ROLE_Q.search(q) or _ROLE_NAME_Q.search(q) or _WHICH_ROLE_Q.search(q)) else None,
          lambda text, detail: bool(set(tokenize(detail)) & set(tokenize(text))) and _person(text, detail)),
     Kind("agent", lambda q: m.group("verb").lower() if (m := _AGENT_Q.search(q)) else None, _agent_named),
-    Kind("money", lambda q: ("each" if _EACH_Q.search(q) else "") if _MONEY_Q.search(q) else None,
-         lambda text, detail: bool(_MONEY.search(text)) and (not detail or bool(_EACH_Q.search(text)))),
+    Kind("money", lambda q: " ".join(["each"] * bool(_EACH_Q.search(q)) + sorted(_amounts(q))) if _MONEY_Q.search(q)
+         else None, _money_held),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
     Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS, _WHERE_Q), _counted),
@@ -373,8 +426,7 @@ KINDS = (
     Kind("frequency", _when(_FREQUENCY_Q), _has(_FREQUENCY)),
     Kind("duration", lambda q: _when(_DURATION_Q)(q) if _HOW_MANY_UNITS.search(q) or not _COUNT_Q.search(q) else None,
          _has(_DURATION)),
-    Kind("product", lambda q: " ".join(sorted(set(tokenize(q)))) if _PRODUCT_Q.search(q) or _WHICH_NAME_Q.search(q)
-         else None, _new_name),
+    Kind("product", _product_asked, _new_name),
     # a figure is a number of any kind, a year included ("net zero by 2035")
     Kind("measure", lambda q: "" if (_MEASURE_Q.search(q) or _SPEED_Q.search(q)) and not _COUNT_Q.search(q) else None,
          _counted),  # "in tonnes", "what score" (a count asks the same of its own)
@@ -383,7 +435,7 @@ KINDS = (
          lambda text, detail: bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))),
     Kind("outcome", _when(_OUTCOME_Q), _has(_OUTCOME)),
     Kind("ranking", _when(_RANKING_Q), _has(_RANKING)),
-    Kind("findings", _when(_FINDINGS_Q), _has(_FINDINGS)),
+    Kind("findings", lambda q: "" if _FINDINGS_Q.search(q) else _argued(q), _has(_FINDINGS)),
     Kind("people", _when(_PEOPLE_Q), _person),
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
     Kind("legal", _when(_LEGAL_Q), _has(_LEGAL)),
@@ -614,6 +666,9 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     if bm25 is not None:
         names |= {t for w in re.findall(r"\b[a-z]{5,}\b", plain) if w in NAMES and w not in _MONTHS
                   for t in tokenize(w) if t in bm25.vocab} - GENERIC_TERMS
+        lowered = _plain(plain)  # ... and places of several words ("east riding")
+        names |= {t for place in PLACES if _says(lowered, _plain(place)) for t in tokenize(place)
+                  if t in bm25.vocab} - GENERIC_TERMS
     # "How many members sit on the LCIOC?": the acronym, or its words, where the fact is
     # (a job title only as part of a name: "the Local CIO Council", not "new CIO here")
     acronyms = {a for n in _names(said) if n.isupper() and (a := n.rstrip("S")) not in COMMON_ACRONYMS

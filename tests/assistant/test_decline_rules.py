@@ -38,6 +38,10 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("of the cornwall projects, which got the largest grant?") == [("ranking", "")]
     assert wanted_kinds("did they achieve it?") == [("outcome", "")]
     assert wanted_kinds("can you list them all for me?") == [("list", "3")]
+    assert wanted_kinds("how much of the £1.4 million went to the club?") == [("money", "1.4")]  # a part of it
+    assert wanted_kinds("what does mazzucato's paper recommend?") == [("findings", "")]
+    assert wanted_kinds("what does socitm recommend?") == []  # the guidance's own advice
+    assert wanted_kinds("which councils took part?")[0][1].startswith("@place")
     assert wanted_kinds("how frequently does the board meet?") == [("frequency", "")]
     assert wanted_kinds("are they free for schools outside leeds?") == [("money", "")]
     assert [k for k, _ in wanted_kinds("how many members did it have five years ago?")] == ["count", "then"]
@@ -111,6 +115,10 @@ def test_what_holds_each_kind():
     assert not holds("The Cornwall Plan 2020-2050 sets goals.", "date") and holds("The Cornwall Plan 2020-2050", "date", "span")
     assert holds("University of Exeter", "institution", "univer") and not holds("Mission Critical", "institution", "univer")
     assert holds("It is chaired by Jane Smith.", "agent", "chairs")
+    assert not holds("It gave £1.4 million to 43 projects.", "money", "1.4") and holds("The club got £20,000.", "money", "1.4")
+    assert holds("Camden Council set out four missions.", "product", "@place council")
+    assert not holds("An accompanying Championing place-based recovery infographic", "product", "@place council")
+    assert holds("An accompanying Championing place-based recovery infographic", "product", "council")
     assert not holds("The council chairs many partnerships.", "agent", "wrote")
     assert holds("It set its budget at 917 thousand pounds.", "money") and holds("A £1.4m fund", "money")
     assert holds("Emissions fell by 12% in five years.", "percent") and not holds("Emissions fell.", "percent")
@@ -212,6 +220,16 @@ NOT_GIVEN = [
     "which school year do pupils start the manchester baccalaureate in?",  # a year of school
     "how much did knife crime fall in london after the mayor's funding?",  # an outcome, not the £1.4m
     "how much did each anti-knife crime project get from the mayor?",  # an amount each, not the total
+    "what does mazzucato's mission critical 02 paper argue about council budgets?",  # what a cited work argues
+    "what does the digital jump into the future report advise councils to do?",
+    "which whitehall department oversees delivery of the five missions?",  # who oversees it
+    "what's the difference between place-based leadership and connected places in terms of budget?",  # a comparison
+    "lichfield's index or luton's observatory, which one is better for a small district?",
+    "how long did the east riding data project last?",  # a place typed in lower case, where the length is
+    "can other councils get lichfield's baseline tool for free?",  # a price
+    "how much of the mayor's £1.4 million went to the boxing club?",  # a part of the sum the question gives
+    "what were the results of the leeds healthy schools toolkit?",  # an outcome
+    "which councils' plans were part of the 200 strategies in the infographic?",  # councils by name, not a title
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -248,6 +266,10 @@ GIVEN = [
     "what kind of figures can I pull from Luton's observatory?",  # kinds of figure, not a figure
     "how long has socitm been going? new CIO here, trying to get a feel for the org",  # CIO: who asks
     "what sort of targets does socitm think keep long-term work on track?",  # kinds of target, not a figure
+    "what does socitm suggest councils do about tech clusters?",  # what Socitm suggests is the guidance
+    "what does the prospectus propose for funding local government?",
+    "which council did socitm help become more data-driven in social care?",
+    "which councils are named in the prospectus as examples of connected places?",
 ]
 
 
@@ -271,6 +293,7 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
     ("how many missions does levelling up have?", "can you name them all?", False),
     ("Which council built a carbon emissions baseline tool?", "by what year does it want to be net zero?", True),
     ("What's the University of Exeter tool?", "what will it help communities figure out?", True),  # no figure
+    ("what does the levelling up response say about the covid pandemic?", "which councils did it best?", False),
 ]
 
 
