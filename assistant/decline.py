@@ -69,7 +69,9 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
-                        r"worth it|worthwhile)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b", re.IGNORECASE)
+                        r"worth it|worthwhile)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b|"
+                        r"\bwhat (?:[\w-]+ )?(?:results?|outcomes?) (?:did|has|have|had)\b|\b(?:formally|since|officially) adopted\b|"
+                        r"\badopted (?:them|it|these|those)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
@@ -146,13 +148,13 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
                          re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
-                        r"packages?)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
+                        r"packages?)\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned|coordinates|coordinated|"
-                      r"oversees|oversaw|"
+                      r"oversees|oversaw|designated|appointed|"
                       r"came up with|coined|invented|devised|originated|created|developed|designed|built)\b", re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
@@ -166,7 +168,8 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "devised": "devised|came up with", "originated": "originated|originator", "created": "created|creator",
           "developed": "developed|developer", "designed": "designed|designer", "built": "built|builder",
           "coordinates": "coordinated|coordinates|coordinator|coordinating", "coordinated": "coordinated|coordinator",
-          "oversees": "overseen|oversees|oversight", "oversaw": "overseen|oversaw|oversight"}
+          "oversees": "overseen|oversees|oversight", "oversaw": "overseen|oversaw|oversight",
+          "designated": "designated|designation", "appointed": "appointed|appointment"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
@@ -179,7 +182,7 @@ _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 _HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
-                      r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,3}?(?:sign up|register|apply|enrol|subscribe)\b", re.IGNORECASE)
+                      r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,5}?(?:sign up|register|apply|enrol|subscribe|join|joining)\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
                         r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)
 # Socitm as an organisation (jobs, governance, events, joining): the guidance sets out positions, so a
@@ -209,6 +212,7 @@ _NAMED_YEARS = re.compile(r"\b(Plan|Strategy|Vision|Programme|Agenda|Framework|A
 # ... unless the question asks what years the document spans ("what years does their plan run over?").
 _SPAN_Q = re.compile(r"\bwhat (?:years?|period|dates?) does (?:[\w'’-]+ ){0,4}?(?:run|runs|cover|covers|span|spans)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+_YEAR_Q = re.compile(r"\b(what|which) years?\b|\byear (?:did|was|will|does|is)\b", re.IGNORECASE)  # a year, not a day
 _COUNT = re.compile(rf"(?<![\w-])(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)  # not "Covid-19"
 _PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|quarter)\b", re.IGNORECASE)
 _DURATION = re.compile(r"\b(\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|"
@@ -317,6 +321,14 @@ def _counts(text: str, counted: set[str]) -> bool:
     return any(set(tokenize(text[m.end():m.end() + 80])[:6]) & counted for m in _numbers(text))
 
 
+def _dated(text: str, detail: str) -> bool:
+    """A date; for "what years does it run over" the years of a plan's name do; for "by what year", a year."""
+    if detail == "span":
+        return bool(_DATE.search(text))
+    text = _NAMED_YEARS.sub("", text)
+    return bool((_YEAR if detail == "year" else _DATE).search(text))
+
+
 def _amounts(text: str) -> set[str]:
     """The sums of money in a text, as their digits ("£1.4 million": "1.4")."""
     return {re.sub(r"[^\d.]", "", m.group(0)).strip(".") for m in _MONEY.finditer(text)} - {""}
@@ -416,8 +428,8 @@ KINDS = (
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
     Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS, _WHERE_Q), _counted),
-    Kind("date", lambda q: ("span" if _SPAN_Q.search(q) else "") if _DATE_Q.search(q) else None,
-         lambda text, detail: bool(_DATE.search(text if detail else _NAMED_YEARS.sub("", text)))),
+    Kind("date", lambda q: ("span" if _SPAN_Q.search(q) else "year" if _YEAR_Q.search(q) else "") if _DATE_Q.search(q)
+         else None, _dated),
     Kind("then", lambda q: "" if _THEN_Q.search(q) and (_COUNT_Q.search(q) or _MONEY_Q.search(q) or _PERCENT_Q.search(q))
          else None, lambda text, detail: bool(_THEN.search(text)) and (_counted(text, detail) or bool(_MONEY.search(text))
                                            or bool(_PERCENT.search(text)))),
@@ -616,7 +628,7 @@ _NOT_COUNTED = frozenset("got get gets received receive took take joined signed 
                          "benefited benefitted belong belongs responded respond use used need needed".split())
 # Nouns that count the same things: "how many schemes" is answered by "43 projects".
 _ALIKE = [frozenset(tokenize(g)) for g in (
-    "scheme schemes project projects initiative initiatives programme programmes programs",
+    "scheme schemes project projects initiative initiatives programme programmes programs group groups",
     "people residents citizens individuals persons member members",
     "staff employees workers workforce",
     "homes houses households properties dwellings",
@@ -656,8 +668,13 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     """
     question = without_introduction(question)
     weights = term_weights(question, bm25) if bm25 is not None else {t: 1.0 for t in tokenize(question)}
-    focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and t not in KIND_TERMS
-             and (kind != "count" or bm25 is None or t in bm25.vocab)}
+    # a count's or a date's sentence is judged on the guidance's own words: "what day did socitm pick to write up its
+    # thoughts on levelling up?" is about levelling up, whatever "pick" and "thoughts" say
+    # (a date's, when the guidance has any of them: "when will the first students sit it?" has none)
+    focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and t not in KIND_TERMS}
+    if kind in ("count", "date") and bm25 is not None:
+        own = {t: w for t, w in focus.items() if t in bm25.vocab}
+        focus = own if own or kind == "count" else focus
     # names come from what was asked: a follow-up's search query also carries the earlier turn's headings
     said = asked or question
     plain = _unaliased(said)

@@ -42,6 +42,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("what does mazzucato's paper recommend?") == [("findings", "")]
     assert wanted_kinds("what does socitm recommend?") == []  # the guidance's own advice
     assert wanted_kinds("which councils took part?")[0][1].startswith("@place")
+    assert wanted_kinds("by what year will it be done?") == [("date", "year")]
     assert wanted_kinds("how frequently does the board meet?") == [("frequency", "")]
     assert wanted_kinds("are they free for schools outside leeds?") == [("money", "")]
     assert [k for k, _ in wanted_kinds("how many members did it have five years ago?")] == ["count", "then"]
@@ -117,6 +118,7 @@ def test_what_holds_each_kind():
     assert holds("It is chaired by Jane Smith.", "agent", "chairs")
     assert not holds("It gave £1.4 million to 43 projects.", "money", "1.4") and holds("The club got £20,000.", "money", "1.4")
     assert holds("Camden Council set out four missions.", "product", "@place council")
+    assert holds("Thursday 3 February", "date") and not holds("Thursday 3 February", "date", "year")
     assert not holds("An accompanying Championing place-based recovery infographic", "product", "@place council")
     assert holds("An accompanying Championing place-based recovery infographic", "product", "council")
     assert not holds("The council chairs many partnerships.", "agent", "wrote")
@@ -230,6 +232,8 @@ NOT_GIVEN = [
     "how much of the mayor's £1.4 million went to the boxing club?",  # a part of the sum the question gives
     "what were the results of the leeds healthy schools toolkit?",  # an outcome
     "which councils' plans were part of the 200 strategies in the infographic?",  # councils by name, not a title
+    "what tangible results did lichfield get from its social progress index?",  # an outcome
+    "who appointed the leader of the bicester healthy new town programme?",  # who appointed: not "Designated 2016"
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -270,6 +274,9 @@ GIVEN = [
     "what does the prospectus propose for funding local government?",
     "which council did socitm help become more data-driven in social care?",
     "which councils are named in the prospectus as examples of connected places?",
+    "how much did the mayor give to fight knife crime, and to how many groups?",  # groups: the 43 projects
+    "what day did socitm choose to jot down its musings on levelling up?",  # judged on the guidance's words
+    "when did socitm first bring out the flag-planting blueprint for tech reform?",
 ]
 
 
@@ -294,6 +301,7 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
     ("Which council built a carbon emissions baseline tool?", "by what year does it want to be net zero?", True),
     ("What's the University of Exeter tool?", "what will it help communities figure out?", True),  # no figure
     ("what does the levelling up response say about the covid pandemic?", "which councils did it best?", False),
+    ("what's the local cio council?", "how does a council officer go about joining it?", False),  # how to join
 ]
 
 
