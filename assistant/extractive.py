@@ -140,7 +140,8 @@ def pick(units: list[Unit], most: int = 5, least: int = 2, margin: float = 0.16,
     """2-5 sentences by maximal marginal relevance, all within `margin` of the best score, `must` included.
 
     `spread` favours a sentence from a passage not yet quoted: the passage that answers is often the second
-    or third hit, and one more passage quoted is one more chance it is cited (CALIBRATION.md, "Citations").
+    or third hit, and one more passage quoted is one more chance it is cited (CALIBRATION.md, "Citations: up
+    to five sentences").
 
     When only the best sentence is close enough, its chunk's next-best sentence joins it as context.
     """
