@@ -54,7 +54,7 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ 
                            r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
 # "What were its emissions in tonnes?": a measure, which only a number gives.
-_MEASURE_Q = re.compile(r"\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|"
+_MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|"
                         r"acres|square metres)\b", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
 _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,6}?targets?\b|\btargets? (?:of|for) (?:how|what)\b|"
@@ -71,7 +71,8 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b|"
                         r"\bwhat (?:[\w-]+ )?(?:results?|outcomes?) (?:did|has|have|had)\b|\b(?:formally|since|officially) adopted\b|"
-                        r"\badopted (?:them|it|these|those)\b", re.IGNORECASE)
+                        r"\badopted (?:them|it|these|those)\b|\b(?:measurable|tangible) (?:drop|fall|reduction|decrease|improvements?|impacts?|"
+                        r"results?|differences?|change)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
@@ -100,7 +101,8 @@ _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirement
                       r"\blegally (required|obliged|bound)\b|\brequired by law\b", re.IGNORECASE)
 _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
-_DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b",
+_DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b|"
+                           r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,4}?define\b",
                            re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
@@ -110,7 +112,7 @@ _PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(membe
                        re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
 _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost important\b|\bmatters? most\b|"
-                        r"\brank(s|ed|ing)?\b|\b(did|do|does|done) (it |this |that )?(the )?best\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
+                        r"\brank(s|ed|ing)?\b|\bor (?:[\w'’-]+ ){1,4}?first\b|\b(did|do|does|done) (it |this |that )?(the )?best\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
                         r"\bbest[- ]performing\b|\bwhich\b.*\b(scores?|scored|ranks?|ranked|rated|performs?|performed|"
                         r"comes?|came) (highest|lowest|best|worst|top|bottom)\b|\bwhich\b[^?]*\bthe (biggest|largest|smallest|highest|"
                         r"lowest|most|least|strongest|weakest|best|worst)\b(?! (of|in|on|about)\b)", re.IGNORECASE)
@@ -182,7 +184,9 @@ _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 _HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
-                      r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,5}?(?:sign up|register|apply|enrol|subscribe|join|joining)\b", re.IGNORECASE)
+                      r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,5}?(?:sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member)\b", re.IGNORECASE)
+_STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk me through\b", re.IGNORECASE)
+_STEPS = re.compile(r"\bstep (?:1|one)\b|\bfirst(?:ly)?,|\bthen\b.*\bfinally\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
                         r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)
 # Socitm as an organisation (jobs, governance, events, joining): the guidance sets out positions, so a
@@ -364,8 +368,7 @@ def asks_for_product(question: str) -> bool:
 
 _PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties".split())
 _PLACE = "@place"  # in a product question's detail: it asks for a place ("which councils ...")
-# Words of a capitalised title that are not places: "Championing place-based recovery".
-_NOT_PLACE = re.compile(r"(ing|ed|tion|ment|ness|ity|ive|ship|ance|ence|ings|tions|ments)$")
+_PLACE_WORDS = "Council|Borough|City|County|District|Metropolitan"
 
 
 def _product_asked(question: str) -> str | None:
@@ -387,11 +390,23 @@ def _new_name(text: str, detail: str) -> bool:
     joined = re.sub(r"(?<=[a-z]) (?:of|upon) (?=[A-Z])", " ", text)
     groups = name_groups(joined)
     if _PLACE in asked:  # "which councils ...": a place's name, not a capitalised title
-        groups = [g for g in groups if any(w.lower() in NAMES or not _NOT_PLACE.search(w.lower()) for w in g.split())]
+        groups = [g for g in groups if _place_named(joined, g)]
     named = [set(tokenize(n)) - _ORG_WORDS - _NOT_NAMES for n in groups]
     if any(words and not words & asked for words in named):
         return True
     return bool(asked & _BODIES) and text.count(",") >= 2
+
+
+def _place_named(text: str, group: str) -> bool:
+    """Is the run of capitalised words a place as the text writes it: a known place ("Hampshire"), a council's
+    name ("Camden Council"), a place's own ("Luton's observatory"), or after "in", "at", "from" ("in Croydon")?
+    Not a title ("Championing place-based recovery", "Planting the Flag")."""
+    words = group.split()
+    if any(w.lower() in NAMES for w in words) or any(_says(_plain(group), p) for p in PLACES):
+        return True
+    g = re.escape(group)
+    return bool(re.search(rf"\b{g}(?:['’]s\b| (?:{_PLACE_WORDS})\b)|\b(?:in|at|from|across) {g}\b", text)) \
+        or words[-1] in _PLACE_WORDS.split("|")
 
 
 _BODIES = frozenset(tokenize("organisations bodies agencies partners"))
@@ -452,7 +467,9 @@ KINDS = (
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
     Kind("legal", _when(_LEGAL_Q), _has(_LEGAL)),
     Kind("contact", _when(_CONTACT_Q), _has(_CONTACT)),
-    Kind("howto", _when(_HOWTO_Q), lambda text, detail: True),  # any sentence, if it speaks to the question
+    # any sentence, if it speaks to the question; "step by step" a sequence of steps, which the guidance never sets out
+    Kind("howto", lambda q: ("steps" if _STEPS_Q.search(q) else "") if _HOWTO_Q.search(q) else None,
+         lambda text, detail: detail != "steps" or bool(_STEPS.search(text))),
     Kind("organisation", lambda q: m.group("what").lower() if (m := _ORG_Q.search(q)) else None,
          lambda text, detail: set(tokenize(detail)) <= set(tokenize(text))),
 )
@@ -625,7 +642,8 @@ _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|
 _FIRST_COUNTED = re.compile(r"\bhow many ((?:[\w'’-]+ ?){1,3})", re.IGNORECASE)
 # Verbs that can follow "how many" directly: "how many got funding?" counts whatever the sentence is about.
 _NOT_COUNTED = frozenset("got get gets received receive took take joined signed applied attended went came won "
-                         "benefited benefitted belong belongs responded respond use used need needed".split())
+                         "benefited benefitted belong belongs responded respond use used need needed did does do is are "
+                         "was were has have had will would can could".split())  # "how many did it come up with?"
 # Nouns that count the same things: "how many schemes" is answered by "43 projects".
 _ALIKE = [frozenset(tokenize(g)) for g in (
     "scheme schemes project projects initiative initiatives programme programmes programs group groups",
@@ -671,7 +689,8 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     # a count's or a date's sentence is judged on the guidance's own words: "what day did socitm pick to write up its
     # thoughts on levelling up?" is about levelling up, whatever "pick" and "thoughts" say
     # (a date's, when the guidance has any of them: "when will the first students sit it?" has none)
-    focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and t not in KIND_TERMS}
+    alts = alternatives(question)  # a kind word the thesaurus maps to a subject is one ("its numbers": data)
+    focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and (t not in KIND_TERMS or t in alts)}
     if kind in ("count", "date") and bm25 is not None:
         own = {t: w for t, w in focus.items() if t in bm25.vocab}
         focus = own if own or kind == "count" else focus
@@ -704,7 +723,6 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     # (not of knife crime); "how many schemes got money?": of schemes; "how many got funding?": of anything
     counted = set(tokenize(words[-1] if head else " ".join(words))) if words else set()
     counted |= {t for group in _ALIKE if counted & group for t in group}  # "how many schemes": "43 projects"
-    alts = alternatives(question)
     for u in units:
         if not holds(u.text + (f" {context[u.rank]}" if kind in _HEADED else ""), kind, detail):
             continue

@@ -17,7 +17,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("what % of councils use the cloud?") == [("percent", "")]
     assert wanted_kinds("who is socitm's president this year?") == [("role", "president")]
     assert wanted_kinds("Can you list all 12 levelling up missions?") == [("list", "12")]
-    assert wanted_kinds("step by step, how do I set up a data observatory?") == [("howto", "")]
+    assert wanted_kinds("step by step, how do I set up a data observatory?") == [("howto", "steps")]
     assert wanted_kinds("What's your office address and phone number?") == [("contact", "")]
     assert wanted_kinds("Is Socitm recruiting at the moment?") == [("organisation", "recruiting")]
     assert wanted_kinds("is socitm a charity?") == [("organisation", "charity")]
@@ -119,6 +119,9 @@ def test_what_holds_each_kind():
     assert not holds("It gave £1.4 million to 43 projects.", "money", "1.4") and holds("The club got £20,000.", "money", "1.4")
     assert holds("Camden Council set out four missions.", "product", "@place council")
     assert holds("Thursday 3 February", "date") and not holds("Thursday 3 February", "date", "year")
+    assert holds("a martial arts club in Croydon", "product", "@place council")
+    assert not holds("reform in ‘Planting the Flag: A Strategy for Reform‘", "product", "@place council")
+    assert not holds("The tool aims to give small communities usable data.", "howto", "steps")
     assert not holds("An accompanying Championing place-based recovery infographic", "product", "@place council")
     assert holds("An accompanying Championing place-based recovery infographic", "product", "council")
     assert not holds("The council chairs many partnerships.", "agent", "wrote")
@@ -234,6 +237,10 @@ NOT_GIVEN = [
     "which councils' plans were part of the 200 strategies in the infographic?",  # councils by name, not a title
     "what tangible results did lichfield get from its social progress index?",  # an outcome
     "who appointed the leader of the bicester healthy new town programme?",  # who appointed: not "Designated 2016"
+    "how does socitm define digital exclusion?",  # a definition the guidance states as one
+    "walk me through using lichfield's carbon baseline tool, step by step",  # steps, which it never sets out
+    "should we do retrofit or ev charging first?",  # a ranking
+    "how many of the 43 knife crime projects have shown a measurable fall in violence?",  # an outcome
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -277,6 +284,7 @@ GIVEN = [
     "how much did the mayor give to fight knife crime, and to how many groups?",  # groups: the 43 projects
     "what day did socitm choose to jot down its musings on levelling up?",  # judged on the guidance's words
     "when did socitm first bring out the flag-planting blueprint for tech reform?",
+    "when did camden hold its commission, and how many did it come up with?",  # "how many did": of anything
 ]
 
 
@@ -302,6 +310,9 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
     ("What's the University of Exeter tool?", "what will it help communities figure out?", True),  # no figure
     ("what does the levelling up response say about the covid pandemic?", "which councils did it best?", False),
     ("what's the local cio council?", "how does a council officer go about joining it?", False),  # how to join
+    ("what is the local cio council?", "how do you get onto it?", False),
+    # councils by name, not "Planting the Flag" from the next sentence
+    ("what's the place-based recovery infographic?", "which councils' strategies were used for it?", False),
 ]
 
 
