@@ -242,9 +242,10 @@ class Assistant:
         if detail == "3" and search.told and not dl.LIST_Q.search(question):  # "name them all" after "12 missions"
             detail = str(dl.list_size_told(search.told))
         size = int(detail)
-        if dl.listed(size, [h.chunk.shown for h in top]):
+        rest = bool(dl.REST.search(question))  # "the other three": a sentence's or the sections' list is not the rest
+        if dl.listed(size, [h.chunk.shown for h in top], inline=not rest):
             return True
-        if dl.REST.search(question):  # "the other three": numbered sections cannot say which are the rest
+        if rest:
             return False
         # "what are the five missions?": the prospectus gives them as five numbered sections
         sections = [c.section for d in {h.chunk.doc_id for h in top} for c in self.index.catalog.chunks(doc_id=d)]

@@ -27,14 +27,14 @@ WEIGHTS = {"dense": 0.4, "sentence": 0.4, "coverage": 0.2}
 
 _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|" \
                 r"thousand|million|billion|dozen|half"
-_MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|charges?|budgets?|subscriptions?"
+_MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
 _MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,7}}?free\b|\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
                       rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
                       rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
-                      rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|charge|charges|charged)\b", re.IGNORECASE)
+                      rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|(?<!in )charge|charges|charged)\b", re.IGNORECASE)
 _MASS = re.compile(r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
                    re.IGNORECASE)
 _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?(population|number)\b|\bpopulation of\b|"
@@ -155,7 +155,7 @@ _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|p
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
-                      r"headed|founded|funds|funded|sponsors|sponsored|signed|manages|managed|owns|owned|coordinates|coordinated|"
+                      r"headed|founded|funds|funded|sponsors|sponsored|signed|(?:is|are|was|were) in charge of|manages|managed|owns|owned|coordinates|coordinated|"
                       r"oversees|oversaw|designated|appointed|"
                       r"came up with|coined|invented|devised|originated|created|developed|designed|built)\b", re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
@@ -171,7 +171,9 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "developed": "developed|developer", "designed": "designed|designer", "built": "built|builder",
           "coordinates": "coordinated|coordinates|coordinator|coordinating", "coordinated": "coordinated|coordinator",
           "oversees": "overseen|oversees|oversight", "oversaw": "overseen|oversaw|oversight",
-          "designated": "designated|designation", "appointed": "appointed|appointment"}
+          "designated": "designated|designation", "appointed": "appointed|appointment",
+          "is in charge of": "in charge|responsible|leads|led by", "are in charge of": "in charge|responsible|leads|led by",
+          "was in charge of": "in charge|responsible|led by", "were in charge of": "in charge|responsible|led by"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
@@ -765,9 +767,19 @@ def _names(question: str) -> list[str]:
     return out
 
 
-def listed(size: int, passages: list[str]) -> bool:
-    """Does one of the passages list at least `size` items (bullets, numbered lines or table rows)?"""
-    return any(holds(p, "list", str(size)) for p in passages)
+_SEGMENT = r"[\w’'&-]+(?: [\w’'&-]+){0,3}"
+_INLINE = re.compile(rf"{_SEGMENT}(?:, {_SEGMENT})+,? (?:and|or) {_SEGMENT}|{_SEGMENT}(?:, {_SEGMENT}){{2,}}")
+
+
+def _inline_items(text: str) -> int:
+    """The most items a sentence lists inline, between commas ("Regeneration, Sustainability, Connectivity")."""
+    return max((len(re.split(r",? (?:and|or) |, ", m.group(0))) for m in _INLINE.finditer(text)), default=0)
+
+
+def listed(size: int, passages: list[str], inline: bool = True) -> bool:
+    """Does one of the passages list at least `size` items (bullets, numbered lines or table rows; with `inline`,
+    or between commas in a sentence)?"""
+    return any(holds(p, "list", str(size)) or (inline and _inline_items(p) >= size) for p in passages)
 
 
 _NUMBERED = re.compile(r"^\d{1,2}[.)]\s")

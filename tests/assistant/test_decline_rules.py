@@ -120,6 +120,7 @@ def test_what_holds_each_kind():
     assert holds("Camden Council set out four missions.", "product", "@place council")
     assert holds("Thursday 3 February", "date") and not holds("Thursday 3 February", "date", "year")
     assert holds("a martial arts club in Croydon", "product", "@place council")
+    assert wanted_kinds("which department is in charge of the missions?")[0] == ("agent", "is in charge of")
     assert not holds("reform in ‘Planting the Flag: A Strategy for Reform‘", "product", "@place council")
     assert not holds("The tool aims to give small communities usable data.", "howto", "steps")
     assert not holds("An accompanying Championing place-based recovery infographic", "product", "@place council")
@@ -285,6 +286,7 @@ GIVEN = [
     "what day did socitm choose to jot down its musings on levelling up?",  # judged on the guidance's words
     "when did socitm first bring out the flag-planting blueprint for tech reform?",
     "when did camden hold its commission, and how many did it come up with?",  # "how many did": of anything
+    "what sort of being in charge does socitm argue for?",  # "in charge" is no price
 ]
 
 
@@ -320,6 +322,15 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
 def test_a_follow_up_is_answered_only_when_the_guidance_gives_it(assistant, first, follow_up, given):  # type: ignore[no-untyped-def]
     answer = assistant.ask(follow_up, [(first, assistant.ask(first))])
     assert answer.answered is given, (first, follow_up, answer.text)
+
+
+def test_a_sentence_can_list_between_commas():
+    from assistant.decline import listed
+
+    narrative = "Socitm is developing a narrative around Regeneration, Sustainability, Connectivity (RSC)."
+    assert listed(3, [narrative]) and not listed(4, [narrative])
+    assert not listed(3, [narrative], inline=False)  # "the other three" are not any three named together
+    assert not listed(3, ["It was founded on three core principles, which still hold."])
 
 
 def test_numbered_sections_list_only_their_own_part():
