@@ -32,7 +32,7 @@ _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )cha
 _MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,7}}?free\b|\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
                       rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
-                      rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|"
+                      rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|put in|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
                       rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|(?<!in )charge|charges|charged)\b", re.IGNORECASE)
 _MASS = re.compile(r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
@@ -46,7 +46,7 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?
                       rf"{_MASS.pattern}", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(and where )?(is|was|will|did|does|do|are|were)\b|"
                      r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) dates?\b|\bwhat (years?|dates?|months?|days?|time)\b|"
-                     r"\bdeadlines?\b|\bwhich (?:[\w-]+ )?years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
+                     r"\bdeadlines?\b|\bcut-?offs?\b|\bwhich (?:[\w-]+ )?years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
                      r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
 _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
@@ -62,10 +62,10 @@ _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ )
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|"
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
-                        r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work|succeed|pay off|achieve|hit|meet|"
+                        r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
                         r"\b(has|have)\b(?: [\w'’-]+){1,6}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
-                        r"created|attracted|delivered|brought)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b|\b(has|have)\b(?: [\w'’-]+){1,6}? "
+                        r"created|attracted|delivered|brought|gone down|gone up|fallen|dropped|risen|decreased|declined)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b|\b(has|have)\b(?: [\w'’-]+){1,6}? "
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
@@ -152,7 +152,7 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
                         r"packages?)\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
-_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
+_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\b(?:response|take-?up|uptake|turnout|completion|success) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|(?:is|are|was|were) in charge of|manages|managed|owns|owned|coordinates|coordinated|"
@@ -218,6 +218,8 @@ _NAMED_YEARS = re.compile(r"\b(Plan|Strategy|Vision|Programme|Agenda|Framework|A
 # ... unless the question asks what years the document spans ("what years does their plan run over?").
 _SPAN_Q = re.compile(r"\bwhat (?:years?|period|dates?) does (?:[\w'’-]+ ){0,4}?(?:run|runs|cover|covers|span|spans)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+_DEADLINE_Q = re.compile(r"\bdeadlines?\b|\bdue dates?\b|\bcut-?off\b", re.IGNORECASE)
+_DEADLINE = re.compile(r"\b(by|deadline|until|before|no later than|due|closes?|closing)\b", re.IGNORECASE)
 _YEAR_Q = re.compile(r"\b(what|which) years?\b|\byear (?:did|was|will|does|is)\b", re.IGNORECASE)  # a year, not a day
 _COUNT = re.compile(rf"(?<![\w-])(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)  # not "Covid-19"
 _PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|quarter)\b", re.IGNORECASE)
@@ -331,6 +333,8 @@ def _dated(text: str, detail: str) -> bool:
     """A date; for "what years does it run over" the years of a plan's name do; for "by what year", a year."""
     if detail == "span":
         return bool(_DATE.search(text))
+    if detail == "deadline" and not _DEADLINE.search(text):  # "3 February provided an opportunity" sets none
+        return False
     text = _NAMED_YEARS.sub("", text)
     return bool((_YEAR if detail == "year" else _DATE).search(text))
 
@@ -445,8 +449,8 @@ KINDS = (
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
     Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS, _WHERE_Q), _counted),
-    Kind("date", lambda q: ("span" if _SPAN_Q.search(q) else "year" if _YEAR_Q.search(q) else "") if _DATE_Q.search(q)
-         else None, _dated),
+    Kind("date", lambda q: ("span" if _SPAN_Q.search(q) else "year" if _YEAR_Q.search(q) else "deadline"
+                            if _DEADLINE_Q.search(q) else "") if _DATE_Q.search(q) else None, _dated),
     Kind("then", lambda q: "" if _THEN_Q.search(q) and (_COUNT_Q.search(q) or _MONEY_Q.search(q) or _PERCENT_Q.search(q))
          else None, lambda text, detail: bool(_THEN.search(text)) and (_counted(text, detail) or bool(_MONEY.search(text))
                                            or bool(_PERCENT.search(text)))),

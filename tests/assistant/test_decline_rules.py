@@ -242,6 +242,10 @@ NOT_GIVEN = [
     "walk me through using lichfield's carbon baseline tool, step by step",  # steps, which it never sets out
     "should we do retrofit or ev charging first?",  # a ranking
     "how many of the 43 knife crime projects have shown a measurable fall in violence?",  # an outcome
+    "has violent crime actually gone down where the london projects ran?",
+    "how much of the £1.4 million is put in by each borough?",  # a part of the sum the question gives
+    "what's the cut-off for councils to reply to the levelling up white paper?",  # a deadline, not any date
+    "what uptake rate did lichfield's carbon tool achieve?",  # a rate
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -287,6 +291,7 @@ GIVEN = [
     "when did socitm first bring out the flag-planting blueprint for tech reform?",
     "when did camden hold its commission, and how many did it come up with?",  # "how many did": of anything
     "what sort of being in charge does socitm argue for?",  # "in charge" is no price
+    "which council did socitm work with to get more out of its figures in social care?",  # "work with": no outcome
 ]
 
 
