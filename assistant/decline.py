@@ -51,10 +51,11 @@ _DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(a
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
 _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universit(?:y|ies)|colleges?|schools|hospitals|"
-                           r"trusts|departments?|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
+                           r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
 # "What were its emissions in tonnes?": a measure, which only a number gives.
-_MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|"
+_MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\bper (?:resident|person|head|household|pupil|capita)\b|"
+                        r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|"
                         r"acres|square metres)\b", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
 _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,6}?targets?\b|\btargets? (?:of|for) (?:how|what)\b|"
@@ -132,6 +133,8 @@ _INSTITUTION_Q = re.compile(r"\bwhich (?P<what>universit(?:y|ies)|colleges?|hosp
 _WHERE_Q = re.compile(r"^\W*where (?:can|could|would|do|should|might) (?:i|we|you|one) (?:find|get|look|see)\b", re.IGNORECASE)
 # "How does it compare with Manchester's?": a comparison the guidance must make.
 _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b|\bdifference between\b|"
+                        r"\bshould (?:i|we|my \w+|our \w+|a council|councils|a \w+) (?:use|choose|pick|go with|adopt|buy|copy|"
+                        r"partner with|go for) (?:[\w'’-]+ ){1,6}?or\b|"
                         r"\bwhich (?:one |of (?:the|them|these|those) (?:two )?)?(?:is|was|would be|works?) (?:better|best)\b",
                         re.IGNORECASE)
 _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in contrast|similar to|the same as)\b", re.IGNORECASE)
@@ -151,7 +154,8 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
                         r"packages?)\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
-_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\b(?:response|take-?up|uptake|turnout|completion|success) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
+_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
+                        r"\bwhat(?:'s|’s| is| are) the (?:current |latest |national |average )?(?:[\w-]+ ){0,3}?rates?\b|\b(?:response|take-?up|uptake|turnout|completion|success) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
@@ -182,10 +186,16 @@ LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give
 _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)\b(\s+(all|out))?|\b(list|name) all of "
                          r"(them|those|these)\b", re.IGNORECASE)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
-_HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
+_HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bthe steps (?:in|of|for|to)\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
                       r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,5}?(?:sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member)\b", re.IGNORECASE)
-_STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk me through\b", re.IGNORECASE)
+# "Can you explain how the doughnut model works?": how a model works, which the guidance only names (a scheme's
+# description does say how it works: "How does Islington's social prescribing work?").
+_WORKS_Q = re.compile(r"\bhow (?:does|do) (?:the )?(?:[\w'’-]+ ){0,3}?(?:model|framework|economics|theory) (?:actually )?work\b|"
+                      r"\bexplain how\b.*\bworks?\b|"
+                      r"\bhow (?:the )?(?:[\w'’-]+ ){1,4}?(?:model|framework|index|tool|scheme) (?:actually )?works\b", re.IGNORECASE)
+_WORKS = re.compile(r"\b(works by|consists of|is made up of|comprises|is calculated|step (?:1|one))\b", re.IGNORECASE)
+_STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b", re.IGNORECASE)
 _STEPS = re.compile(r"\bstep (?:1|one)\b|\bfirst(?:ly)?,|\bthen\b.*\bfinally\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
                         r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)
@@ -473,6 +483,7 @@ KINDS = (
     Kind("findings", lambda q: "" if _FINDINGS_Q.search(q) else _argued(q), _has(_FINDINGS)),
     Kind("people", _when(_PEOPLE_Q), _person),
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
+    Kind("workings", _when(_WORKS_Q), _has(_WORKS)),
     Kind("legal", _when(_LEGAL_Q), _has(_LEGAL)),
     Kind("contact", _when(_CONTACT_Q), _has(_CONTACT)),
     # any sentence, if it speaks to the question; "step by step" a sequence of steps, which the guidance never sets out

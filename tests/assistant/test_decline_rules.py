@@ -246,6 +246,11 @@ NOT_GIVEN = [
     "how much of the £1.4 million is put in by each borough?",  # a part of the sum the question gives
     "what's the cut-off for councils to reply to the levelling up white paper?",  # a deadline, not any date
     "what uptake rate did lichfield's carbon tool achieve?",  # a rate
+    "can you walk through how the social progress index actually works?",  # workings the guidance does not give
+    "should we go with lichfield's tool or exeter's impact tool for our parish?",  # a choice between two
+    "what are the steps in setting up a community safety partnership?",
+    "which indicators make up lichfield's social progress index?",  # indicators by name
+    "how did lichfield score on its own progress index last year?",  # a score
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -292,6 +297,7 @@ GIVEN = [
     "when did camden hold its commission, and how many did it come up with?",  # "how many did": of anything
     "what sort of being in charge does socitm argue for?",  # "in charge" is no price
     "which council did socitm work with to get more out of its figures in social care?",  # "work with": no outcome
+    "how does socitm work with health and care organisations?",  # not how a thing works
 ]
 
 
