@@ -211,7 +211,7 @@ class Assistant:
                  dense: float) -> dl.Signals:
         bm25 = self.index.bm25.current()
         top = [embed_text(h.chunk) for h in hits[:3]]
-        signals = dl.Signals(dense=dense, sentence=units[0].sim if units else 0.0,
+        signals = dl.Signals(dense=dense, sentence=self._best_sentence(question, search, units),
                              coverage=dl.coverage(search.query, bm25, top),
                              unknown_names=dl.unknown_names(question, bm25, " ".join(top)))
         kinds = dl.wanted_kinds(question)
@@ -236,6 +236,17 @@ class Assistant:
                 signals.missing = kind if kind != "list" else f"list of {detail}"
                 break
         return signals
+
+    def _best_sentence(self, question: str, search: Condensed, units: list[Unit]) -> float:
+        """The best sentence's cosine with the question, or with the question in the guidance's words when the
+        thesaurus rewrites it ("stepping in sooner" with "early intervention prevention"): the small model puts
+        a member's everyday words far from the sentence that answers them."""
+        best = units[0].sim if units else 0.0
+        keywords = for_keywords(question)
+        if not units or search.dependent or keywords == question:
+            return best
+        kv = self.index.embedder.encode_query(keywords)
+        return max(best, *(float(np.dot(u.vector, kv)) for u in units if u.vector is not None))
 
     def _listed(self, question: str, search: Condensed, top: list[Hit], detail: str) -> bool:
         """Do the top hits give a list as long as the question asks for?"""

@@ -50,6 +50,8 @@ CITED = [  # a member's everyday words, and the guidance's passage the answer mu
     ("what does the prospectus say about keeping elections safe?", "Defend democracy"),
     ("what does socitm want done about poor broadband in remote villages?", "poor digital coverage"),
     ("what funding deal does socitm want for councils instead of year-to-year budgets?", "three-year funding settlements"),
+    # answered at all because the best sentence is also scored against the guidance's words (neighbourhood policing)
+    ("what does socitm say about bobbies on the beat?", "Neighbourhood policing"),
 ]
 
 
