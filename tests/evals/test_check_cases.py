@@ -30,7 +30,8 @@ def _check(cases: Path) -> subprocess.CompletedProcess[str]:
                                   "holdout41.jsonl", "holdout42.jsonl", "holdout43.jsonl", "holdout44.jsonl",
                                   "holdout45.jsonl", "holdout46.jsonl", "holdout47.jsonl", "holdout48.jsonl",
                                   "holdout49.jsonl", "holdout50.jsonl", "holdout51.jsonl", "holdout52.jsonl",
-                                  "holdout53.jsonl", "holdout54.jsonl", "holdout55.jsonl", "holdout56.jsonl"])
+                                  "holdout53.jsonl", "holdout54.jsonl", "holdout55.jsonl", "holdout56.jsonl",
+                                  "holdout57.jsonl", "holdout58.jsonl"])
 def test_the_case_files_are_valid(name):
     done = _check(ROOT / "evals" / name)
     assert done.returncode == 0, done.stdout + done.stderr
