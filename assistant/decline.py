@@ -186,7 +186,9 @@ LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give
 _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)\b(\s+(all|out))?|\b(list|name) all of "
                          r"(them|those|these)\b", re.IGNORECASE)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
-_HOWTO_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bthe steps (?:in|of|for|to)\b|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|\bwalk me through\b|"
+# "Step by step", "walk me through": a sequence of steps, which the guidance never sets out.
+_STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b", re.IGNORECASE)
+_HOWTO_Q = re.compile(rf"{_STEPS_Q.pattern}|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
                       r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,5}?(?:sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member)\b", re.IGNORECASE)
 # "Can you explain how the doughnut model works?": how a model works, which the guidance only names (a scheme's
@@ -195,7 +197,6 @@ _WORKS_Q = re.compile(r"\bhow (?:does|do) (?:the )?(?:[\w'’-]+ ){0,3}?(?:model
                       r"\bexplain how\b.*\bworks?\b|"
                       r"\bhow (?:the )?(?:[\w'’-]+ ){1,4}?(?:model|framework|index|tool|scheme) (?:actually )?works\b", re.IGNORECASE)
 _WORKS = re.compile(r"\b(works by|consists of|is made up of|comprises|is calculated|step (?:1|one))\b", re.IGNORECASE)
-_STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b", re.IGNORECASE)
 _STEPS = re.compile(r"\bstep (?:1|one)\b|\bfirst(?:ly)?,|\bthen\b.*\bfinally\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
                         r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)

@@ -148,7 +148,6 @@ def pick(units: list[Unit], most: int = 5, least: int = 2, margin: float = 0.16,
     if not units:
         return []
     best = units[0].score
-    pool = [u for u in units if u.score >= best - margin * 2]
     chosen: list[Unit] = [] if must is None else [must] if isinstance(must, Unit) else list(must)
     if units[0] not in chosen:
         chosen.insert(0, units[0])
@@ -159,7 +158,7 @@ def pick(units: list[Unit], most: int = 5, least: int = 2, margin: float = 0.16,
             return diversity * u.score - (1 - diversity) * overlap + fresh
 
         floor = best - (margin * 2 if len(chosen) < least else margin)
-        rest = [u for u in pool if u.score >= floor and u not in chosen and not _repeats(u, chosen)]
+        rest = [u for u in units if u.score >= floor and u not in chosen and not _repeats(u, chosen)]
         if not rest:
             break
         chosen.append(max(rest, key=mmr))

@@ -17,21 +17,15 @@ def _check(cases: Path) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("name", ["cases.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl",
-                                  "holdout5.jsonl", "holdout6.jsonl", "holdout7.jsonl", "holdout8.jsonl",
-                                  "holdout9.jsonl", "holdout10.jsonl", "holdout11.jsonl", "holdout12.jsonl",
-                                  "holdout13.jsonl", "holdout14.jsonl", "holdout15.jsonl", "holdout16.jsonl",
-                                  "holdout17.jsonl", "holdout18.jsonl", "holdout19.jsonl", "holdout20.jsonl",
-                                  "holdout21.jsonl", "holdout22.jsonl", "holdout23.jsonl", "holdout24.jsonl",
-                                  "holdout25.jsonl", "holdout26.jsonl", "holdout27.jsonl", "holdout28.jsonl",
-                                  "holdout29.jsonl", "holdout30.jsonl", "holdout31.jsonl", "holdout32.jsonl",
-                                  "holdout33.jsonl", "holdout34.jsonl", "holdout35.jsonl", "holdout36.jsonl",
-                                  "holdout37.jsonl", "holdout38.jsonl", "holdout39.jsonl", "holdout40.jsonl",
-                                  "holdout41.jsonl", "holdout42.jsonl", "holdout43.jsonl", "holdout44.jsonl",
-                                  "holdout45.jsonl", "holdout46.jsonl", "holdout47.jsonl", "holdout48.jsonl",
-                                  "holdout49.jsonl", "holdout50.jsonl", "holdout51.jsonl", "holdout52.jsonl",
-                                  "holdout53.jsonl", "holdout54.jsonl", "holdout55.jsonl", "holdout56.jsonl",
-                                  "holdout57.jsonl", "holdout58.jsonl"])
+CASE_FILES = sorted(p.name for p in (ROOT / "evals").glob("*.jsonl"))
+
+
+def test_every_eval_set_is_checked():
+    assert "cases.jsonl" in CASE_FILES and "holdout.jsonl" in CASE_FILES
+    assert len(CASE_FILES) >= 58  # cases.jsonl, holdout.jsonl, holdout2 ... holdout58
+
+
+@pytest.mark.parametrize("name", CASE_FILES)
 def test_the_case_files_are_valid(name):
     done = _check(ROOT / "evals" / name)
     assert done.returncode == 0, done.stdout + done.stderr
