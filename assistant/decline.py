@@ -29,7 +29,7 @@ _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                 r"thousand|million|billion|dozen|half"
 _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
-_MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,7}}?free\b|\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
+_MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
                       rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
                       rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|put in|"
@@ -89,29 +89,76 @@ _SELF = frozenset({"socitm", "the prospectus", "the guidance", "the response", "
                    "the levelling up response", "its prospectus", "socitm's prospectus"})
 
 
+# "What other recommendations does Mazzucato make?"
+_MAKES_Q = re.compile(r"\bwhat (?:other |else |further |more )?(?:recommendations|proposals|conclusions|suggestions) "
+                      r"(?:does|did|do) (?P<who>(?:[\w'’-]+ ){1,8}?)(?:make|give|offer|put forward)\b", re.IGNORECASE)
+
+
 def _argued(question: str) -> str | None:
-    m = _ARGUES_Q.search(question)
+    m = _ARGUES_Q.search(question) or _MAKES_Q.search(question)
     who = m.group("who").strip().lower().replace("’", "'") if m else ""
     return "" if who and who not in _SELF and not re.search(r"\b(who|do|does|did)\b", who) else None
 
 
 _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed that|revealed)\b", re.IGNORECASE)
+# "Can someone in Hackney use Islington's scheme?", "what grades does a pupil need?": who may take part, which the
+# guidance never sets out for the schemes it describes.
+_ELIGIBLE_Q = re.compile(r"^\W*(?:can|could|may) (?:someone|anyone|residents?|people|non-residents?|patients?|i|we|my \w+|"
+                         r"our \w+|a \w+|small \w+|businesses|charities)\b[^?]{0,80}?\b(?:use|join|access|apply|sign up|"
+                         r"register|take part|be referred|benefit|qualify)\b|\b(?:is|are) (?:[\w'’-]+ ){0,4}?eligible\b|"
+                         r"\bwho (?:is|are) eligible\b|\b(?:entry|eligibility) (?:criteria|requirements)\b|"
+                         r"\bwhat (?:grades|qualifications|scores?|marks|criteria|requirements)\b[^?]*\b(?:need|needed|"
+                         r"required|must|have to)\b", re.IGNORECASE)
+_ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|requirements?|criteria|qualif\w+|"
+                       r"entitled|residents of|registered with)\b", re.IGNORECASE)
+# "Will the Bicester model be copied elsewhere?": a prediction, which the guidance never makes.
+_PREDICT_Q = re.compile(r"^\W*will (?:[\w'’-]+ ){1,8}?(?:actually |really |ever |eventually )?(?:achieve|succeed|work|"
+                        r"be copied|be replicated|be adopted|be rolled out|be extended|deliver|meet|hit|reach|be met|"
+                        r"pay off|be achieved|happen|last|survive)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
+                        r"\bwhat (?:will|is going to) happen\b", re.IGNORECASE)
+_PREDICT = re.compile(r"\b(likely|unlikely|expected to|expects?|on track|forecasts?|predict\w*|projected)\b", re.IGNORECASE)
+# "Does Edinburgh's plan include a low emission zone?": the thing asked about, in the words of a sentence.
+_INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(?:include|contain|feature|incorporate)s? "
+                         r"(?:an?|any|the|some) (?P<what>[^?]+)", re.IGNORECASE)  # a thing, not "making it easier"
+
+
+def _includes_asked(question: str) -> str | None:
+    m = _INCLUDES_Q.search(question)
+    return " ".join(t for t in tokenize(m.group("what")) if t not in GENERIC_TERMS) if m else None
+
+
+def _included(text: str, detail: str) -> bool:
+    """At least half the words of the thing asked about ("low emission zone": two of three)."""
+    wanted = set(detail.split())
+    present = set(tokenize(text))
+    present |= {t[:-1] for t in present if t.endswith("s")}
+    return not wanted or 2 * len(wanted & present) >= len(wanted)
+
+
+# "Should I go for a CIO job?": personal advice, which the guidance gives to no one member.
+_ADVICE_Q = re.compile(r"\bshould i\b", re.IGNORECASE)
+_ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNORECASE)
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
                       r"\blegally (required|obliged|bound)\b|\brequired by law\b", re.IGNORECASE)
 _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
 _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b|"
-                           r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,4}?define\b",
+                           r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,4}?define\b|"
+                           r"\bexplain what (?:[\w'’-]+ ){1,5}?(?:actually |really |exactly )?means?\b|"
+                           r"\bwhat exactly (?:is|are) (?:the |a |an )?['‘\"“]",
                            re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
 _PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(members|people|staff|officers|trustees|directors)\b|\bwho (took part|attended|participated|spoke)\b|\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
                        r"attendees|participants|speakers|representatives|leaders|chairs)\b|\bwho (are|were) (the|its|"
-                       r"their) (current |present )?(members|trustees|directors|attendees|participants|speakers)\b",
+                       r"their) (current |present )?(members|trustees|directors|attendees|participants|speakers)\b|"
+                       r"\bwho (?:is|are|serves?)(?: currently| now)? on (?:the |its |their )?(?:[\w'’-]+ ){0,2}?"
+                       r"(board|committee|panel|executive|cabinet)\b",
                        re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
-_RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost important\b|\bmatters? most\b|"
+_RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bthe first (?:uk |english |british |scottish |welsh |"
+                        r"local )?(?:council|authority|city|town|place|organisation|area|region|county|borough)s? to\b|\bmost important\b|\bmatters? most\b|"
                         r"\brank(s|ed|ing)?\b|\bor (?:[\w'’-]+ ){1,4}?first\b|\b(did|do|does|done) (it |this |that )?(the )?best\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
                         r"\bbest[- ]performing\b|\bwhich\b.*\b(scores?|scored|ranks?|ranked|rated|performs?|performed|"
                         r"comes?|came) (highest|lowest|best|worst|top|bottom)\b|\bwhich\b[^?]*\bthe (biggest|largest|smallest|highest|"
@@ -119,7 +166,7 @@ _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bmost i
 _OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
                       r"on track|on course|adopted|took up|accepted|implemented|"
                       r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
-_RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|ies)\b|\bmost important\b|"
+_RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|ies)\b|\bthe first\b|\bmost important\b|"
                       r"\babove all\b|\bforemost\b|\bpriorit(y|ise|ize)s?\b.*\b(over|before|first)\b|"
                       r"\b(most|least) (effective|successful|impactful)\b|\bworked best\b|\boutperform", re.IGNORECASE)
 # "How long does it take?": a length of time.
@@ -134,7 +181,7 @@ _WHERE_Q = re.compile(r"^\W*where (?:can|could|would|do|should|might) (?:i|we|yo
 # "How does it compare with Manchester's?": a comparison the guidance must make.
 _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b|\bdifference between\b|"
                         r"\bshould (?:i|we|my \w+|our \w+|a council|councils|a \w+) (?:use|choose|pick|go with|adopt|buy|copy|"
-                        r"partner with|go for) (?:[\w'’-]+ ){1,6}?or\b|"
+                        r"partner with|go for|start with) (?:[\w'’-]+ ){1,8}?or\b|"
                         r"\bwhich (?:one |of (?:the|them|these|those) (?:two )?)?(?:is|was|would be|works?) (?:better|best)\b",
                         re.IGNORECASE)
 _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in contrast|similar to|the same as)\b", re.IGNORECASE)
@@ -157,9 +204,11 @@ _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|p
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
                         r"\bwhat(?:'s|’s| is| are) the (?:current |latest |national |average )?(?:[\w-]+ ){0,3}?rates?\b|\b(?:response|take-?up|uptake|turnout|completion|success) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
-_AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
+_AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body|institutes?|"
+                      r"organisations?|publishers?|think tanks?)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
-                      r"oversees|oversaw|designated|appointed|"
+                      r"oversees|oversaw|designated|appointed|accredits|accredited|certifies|certified|approves|"
+                      r"approved|signed off|signs off|maintains|maintained|running|managing|leading|chairing|heading|"
                       r"came up with|coined|invented|devised|originated|created|developed|designed|built)\b", re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
@@ -175,7 +224,13 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "coordinates": "coordinated|coordinates|coordinator|coordinating", "coordinated": "coordinated|coordinator",
           "oversees": "overseen|oversees|oversight", "oversaw": "overseen|oversaw|oversight",
           "designated": "designated|designation", "appointed": "appointed|appointment",
-          "in charge of": "in charge|responsible|leads|led by"}
+          "in charge of": "in charge|responsible|leads|led by", "accredits": "accredited|accredits|accreditation",
+          "accredited": "accredited|accreditation", "certifies": "certified|certifies|certification",
+          "certified": "certified|certification", "approves": "approved|approves|approval", "approved": "approved|approval",
+          "signed off": "signed off|signed|approved", "signs off": "signed off|signs off|signed|approved",
+          "maintains": "maintained|maintains", "maintained": "maintained", "running": "run|runs|running|led by",
+          "managing": "managed|manages|manager", "leading": "led|leads|leader", "chairing": "chaired|chairs|chair",
+          "heading": "headed|heads|head"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
@@ -217,7 +272,8 @@ _ROLE_Q = re.compile(rf"\b(?:who(?: is| was| are| were|['’]s)|what(?: is|['’
 _ROLE_NAME_Q = re.compile(rf"\b(?:the|their|its|his|her) (?:[\w-]+ ){{0,2}}?(?P<role>{_ROLES})['’]s (?:full |first |sur)?name\b",
                           re.IGNORECASE)
 # "Which cabinet member leads on it?"
-_WHICH_ROLE_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(?P<role>cabinet member|portfolio holder|councillor|officer|minister|mp)\b",
+_WHICH_ROLE_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(?P<role>cabinet member|portfolio holder|councillor|officer|minister|mp|"
+                           r"president|chair|chief executive|ceo|director)\b",
                            re.IGNORECASE)
 _CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
                       r"\bhttps?://|\bwww\.")
@@ -259,7 +315,10 @@ COMMON_ACRONYMS = frozenset("GP MP CEO CTO CDO CFO COO HR IT PC TV FAQ PDF URL I
 # government. Replaced before the names are looked up.
 ALIASES = {"city hall": "the Mayor", "whitehall": "central government", "westminster": "central government",
            "downing street": "the government", "number 10": "the government", "no 10": "the government",
-           "uni": "university", "the met": "the police", "west mids": "West Midlands", "govt": "government"}
+           "uni": "university", "the met": "the police", "west mids": "West Midlands", "govt": "government",
+           # well-known people and nicknames of places the guidance names otherwise
+           "brum": "West Midlands", "merseyside": "Liverpool", "andy burnham": "the Greater Manchester mayor",
+           "sadiq khan": "the Mayor of London"}
 _ALIAS = re.compile(r"\b(" + "|".join(re.escape(a) for a in ALIASES) + r")\b", re.IGNORECASE)
 
 
@@ -483,6 +542,10 @@ KINDS = (
     Kind("ranking", _when(_RANKING_Q), _has(_RANKING)),
     Kind("findings", lambda q: "" if _FINDINGS_Q.search(q) else _argued(q), _has(_FINDINGS)),
     Kind("people", _when(_PEOPLE_Q), _person),
+    Kind("eligibility", _when(_ELIGIBLE_Q), _has(_ELIGIBLE)),
+    Kind("prediction", _when(_PREDICT_Q), _has(_PREDICT)),
+    Kind("advice", _when(_ADVICE_Q), _has(_ADVICE)),
+    Kind("contents", _includes_asked, _included),
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
     Kind("workings", _when(_WORKS_Q), _has(_WORKS)),
     Kind("legal", _when(_LEGAL_Q), _has(_LEGAL)),

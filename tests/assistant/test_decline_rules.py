@@ -107,6 +107,20 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("What does the prospectus say about connected places?") == []
 
 
+def test_kinds_a_member_might_ask_that_the_guidance_never_gives():
+    assert wanted_kinds("can people outside the borough use the scheme?") == [("eligibility", "")]
+    assert wanted_kinds("will the retrofit scheme be copied by other counties?") == [("prediction", "")]
+    assert wanted_kinds("should i apply for the data lead role?") == [("advice", "")]
+    assert wanted_kinds("does the mobility plan include a clean air zone?") == [("contents", "clean air zone")]
+    assert wanted_kinds("does that include making it easier to report problems?") == []  # no thing is named
+    assert wanted_kinds("who's running it day to day?") == [("agent", "running")]
+    assert holds("The index uses 50 indicators, including low-emission zones.", "contents", "low emiss zone")
+    assert not holds("It tackles emissions from traffic.", "contents", "low emiss zone")
+    assert holds("The scheme is open to anyone registered with an Islington GP.", "eligibility")
+    assert not holds("GPs refer residents to non-clinical services.", "eligibility")
+    assert not holds("Missions set the state up for a more humble mode of governance.", "prediction")
+
+
 def test_what_holds_each_kind():
     assert holds("The group meets every quarter.", "frequency") and not holds("The group meets.", "frequency")
     assert holds("In 2015 it had 1,800 members.", "then") and not holds("It has 2,500 members.", "then")
@@ -251,6 +265,20 @@ NOT_GIVEN = [
     "what are the steps in setting up a community safety partnership?",
     "which indicators make up lichfield's social progress index?",  # indicators by name
     "how did lichfield score on its own progress index last year?",  # a score
+    "could a patient from camden be referred through islington's social prescribing?",  # who may take part
+    "what qualifications do you need to become a community researcher?",
+    "will the london knife crime projects be rolled out across the country?",  # a prediction
+    "is bristol city leap likely to hit its carbon targets?",
+    "should i retrain as a data analyst to work in adult social care?",  # advice to one member
+    "does the bicester programme include a new hospital?",  # a thing no sentence names
+    "who is on the board of the local cio council?",  # people by name
+    "which organisation publishes the mission critical papers?",  # who publishes
+    "who is managing the hampshire retrofit programme now?",
+    "which socitm chair introduced the five missions prospectus?",  # a person in a role
+    "could you explain what mission-oriented innovation actually means?",  # a definition
+    "what further recommendations does the digital jump into the future report make?",  # what a cited work argues
+    "was cornwall the first council to adopt doughnut economics?",  # a first, which the guidance never states
+    "how much of the £1.4 million is the mayor putting into croydon?",  # part of a sum the question gives
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -298,6 +326,9 @@ GIVEN = [
     "what sort of being in charge does socitm argue for?",  # "in charge" is no price
     "which council did socitm work with to get more out of its figures in social care?",  # "work with": no outcome
     "how does socitm work with health and care organisations?",  # not how a thing works
+    "what can residents in islington get referred to besides medicine?",  # not who may take part
+    "will socitm support members with the missions?",  # what Socitm says it will do, not a prediction
+    "which organisations sit on a community safety partnership?",  # kinds of body, not who publishes
 ]
 
 
