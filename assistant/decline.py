@@ -29,10 +29,10 @@ _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                 r"thousand|million|billion|dozen|half"
 _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
-_MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
+_MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|\b(?:what|which) (?:[\w-]+ ){{0,2}}?grants? (?:can|could|are|is|do|does)\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
                       rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
-                      rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|put in|"
+                      rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|put in|putting in|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
                       rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|(?<!in )charge|charges|charged)\b", re.IGNORECASE)
 _MASS = re.compile(r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
@@ -45,7 +45,7 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?
                       r"grow|grown|increase|increased|decrease|decreased|reduce|reduced|cut|improve|improved)\b|"
                       rf"{_MASS.pattern}", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(and where )?(is|was|will|did|does|do|are|were)\b|"
-                     r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) dates?\b|\bwhat (years?|dates?|months?|days?|time)\b|"
+                     r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) dates?\b|\b(?:what|which) (years?|dates?|months?|days?|time)\b|"
                      r"\bdeadlines?\b|\bcut-?offs?\b|\bwhich (?:[\w-]+ )?years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
                      r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
@@ -73,7 +73,7 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"worth it|worthwhile)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b|"
                         r"\bwhat (?:[\w-]+ )?(?:results?|outcomes?) (?:did|has|have|had)\b|\b(?:formally|since|officially) adopted\b|"
                         r"\badopted (?:them|it|these|those)\b|\b(?:measurable|tangible) (?:drop|fall|reduction|decrease|improvements?|impacts?|"
-                        r"results?|differences?|change)\b", re.IGNORECASE)
+                        r"results?|differences?|change)\b|\bhow (?:was|were|is|are) (?:[\w'’-]+ ){1,8}?received\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
@@ -83,7 +83,8 @@ _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|re
 # "What does Mazzucato's Mission Critical 01 recommend?": what a work the guidance only cites argues (not what
 # Socitm or its prospectus suggests, which is what the guidance is).
 _ARGUES_Q = re.compile(r"\bwhat (?:does|did|do) (?P<who>(?:[\w'’-]+ ){1,8}?)(?:recommend|argue|propose|conclude|suggest|"
-                       r"advise|advocate|call for)\w*\b", re.IGNORECASE)
+                       r"advise|advocate|call for|(?:herself |himself |itself |themselves )?(?:think|make) of)\w*\b",
+                       re.IGNORECASE)
 _SELF = frozenset({"socitm", "the prospectus", "the guidance", "the response", "the document", "the blog", "the piece",
                    "you", "they", "it", "this", "socitm's response", "the socitm response", "socitm advisory",
                    "the levelling up response", "its prospectus", "socitm's prospectus"})
@@ -115,7 +116,9 @@ _ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|
 _PREDICT_Q = re.compile(r"^\W*will (?:[\w'’-]+ ){1,8}?(?:actually |really |ever |eventually )?(?:achieve|succeed|work|"
                         r"be copied|be replicated|be adopted|be rolled out|be extended|deliver|meet|hit|reach|be met|"
                         r"pay off|be achieved|happen|last|survive)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
-                        r"\bwhat (?:will|is going to) happen\b", re.IGNORECASE)
+                        r"\bwhat (?:will|is going to) happen\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
+                        r"(?:[\w'’-]+ ){1,6}?will (?:actually |really |ever |still )?(?:achieve|succeed|work|survive|last|"
+                        r"be met|be achieved|deliver|happen)\b", re.IGNORECASE)
 _PREDICT = re.compile(r"\b(likely|unlikely|expected to|expects?|on track|forecasts?|predict\w*|projected)\b", re.IGNORECASE)
 # "Does Edinburgh's plan include a low emission zone?": the thing asked about, in the words of a sentence.
 _INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(?:include|contain|feature|incorporate)s? "
@@ -136,7 +139,8 @@ def _included(text: str, detail: str) -> bool:
 
 
 # "Should I go for a CIO job?": personal advice, which the guidance gives to no one member.
-_ADVICE_Q = re.compile(r"\bshould i\b", re.IGNORECASE)
+_ADVICE_Q = re.compile(r"\bshould i\b|\b(?:best way|how) (?:for me|can i|do i) (?:to )?(?:learn|train|retrain|become|"
+                       r"get into|get a job)\b", re.IGNORECASE)
 _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNORECASE)
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
@@ -164,6 +168,7 @@ _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bthe fi
                         r"comes?|came) (highest|lowest|best|worst|top|bottom)\b|\bwhich\b[^?]*\bthe (biggest|largest|smallest|highest|"
                         r"lowest|most|least|strongest|weakest|best|worst)\b(?! (of|in|on|about)\b)", re.IGNORECASE)
 _OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
+                      r"welcomed|well received|reception|"
                       r"on track|on course|adopted|took up|accepted|implemented|"
                       r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
 _RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|ies)\b|\bthe first\b|\bmost important\b|"
@@ -180,6 +185,7 @@ _INSTITUTION_Q = re.compile(r"\bwhich (?P<what>universit(?:y|ies)|colleges?|hosp
 _WHERE_Q = re.compile(r"^\W*where (?:can|could|would|do|should|might) (?:i|we|you|one) (?:find|get|look|see)\b", re.IGNORECASE)
 # "How does it compare with Manchester's?": a comparison the guidance must make.
 _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b|\bdifference between\b|"
+                        r"\b(?:doing|done|performing|performed|faring|fared) (?:any )?(?:better|worse) than\b|"
                         r"\bshould (?:i|we|my \w+|our \w+|a council|councils|a \w+) (?:use|choose|pick|go with|adopt|buy|copy|"
                         r"partner with|go for|start with) (?:[\w'’-]+ ){1,8}?or\b|"
                         r"\bwhich (?:one |of (?:the|them|these|those) (?:two )?)?(?:is|was|would be|works?) (?:better|best)\b",
@@ -202,7 +208,8 @@ _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|p
                         r"packages?)\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
-                        r"\bwhat(?:'s|’s| is| are) the (?:current |latest |national |average )?(?:[\w-]+ ){0,3}?rates?\b|\b(?:response|take-?up|uptake|turnout|completion|success) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
+                        r"\bwhat(?:'s|’s| is| are) the (?:current |latest |national |average )?(?:[\w-]+ ){0,3}?rates?\b|\b(?:response|take-?up|uptake|turnout|completion|success|poverty|unemployment|employment|crime|vacancy|"
+                        r"participation|recycling|inflation|growth|interest|exchange|vat|tax) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body|institutes?|"
                       r"organisations?|publishers?|think tanks?)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
@@ -242,7 +249,8 @@ _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)
                          r"(them|those|these)\b", re.IGNORECASE)
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 # "Step by step", "walk me through": a sequence of steps, which the guidance never sets out.
-_STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b", re.IGNORECASE)
+_STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b|\b(?:what|which) steps\b",
+                      re.IGNORECASE)
 _HOWTO_Q = re.compile(rf"{_STEPS_Q.pattern}|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
                       r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,5}?(?:sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member)\b", re.IGNORECASE)
@@ -285,7 +293,7 @@ _SPAN_Q = re.compile(r"\bwhat (?:years?|period|dates?) does (?:[\w'’-]+ ){0,4}
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _DEADLINE_Q = re.compile(r"\bdeadlines?\b|\bdue dates?\b|\bcut-?off\b", re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(by|deadline|until|before|no later than|due|closes?|closing)\b", re.IGNORECASE)
-_YEAR_Q = re.compile(r"\b(what|which) years?\b|\byear (?:did|was|will|does|is)\b", re.IGNORECASE)  # a year, not a day
+_YEAR_Q = re.compile(r"\b(what|which) years?\b|\byear (?:did|was|will|does|is)\b|\bmonth and year\b", re.IGNORECASE)  # a year, not a day
 _COUNT = re.compile(rf"(?<![\w-])(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)  # not "Covid-19"
 _PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|quarter)\b", re.IGNORECASE)
 _DURATION = re.compile(r"\b(\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|"

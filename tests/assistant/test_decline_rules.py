@@ -280,6 +280,16 @@ NOT_GIVEN = [
     "what further recommendations does the digital jump into the future report make?",  # what a cited work argues
     "was cornwall the first council to adopt doughnut economics?",  # a first, which the guidance never states
     "how much of the £1.4 million is the mayor putting into croydon?",  # part of a sum the question gives
+    "what did the mayor of london make of socitm's prospectus?",  # another's opinion of it
+    "is lichfield doing better than other districts on net zero?",  # a comparison
+    "how was the leeds healthy schools toolkit received by teachers?",  # its reception, an outcome
+    "do you think the five missions will succeed by 2030?",  # a prediction
+    "what's the best way for me to learn data science?",  # advice to one member
+    "What crime rate does the prospectus quote for london?",  # a rate
+    "what steps does a council need to follow to copy lichfield's social progress index?",  # steps
+    "in which month and year did socitm publish its covid-19 digital impact survey?",  # a date with a year
+    "what grants can councils get to copy islington's social prescribing?",  # a sum of money
+    "any good pubs near bicester?",  # everyday life
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -330,6 +340,7 @@ GIVEN = [
     "what can residents in islington get referred to besides medicine?",  # not who may take part
     "will socitm support members with the missions?",  # what Socitm says it will do, not a prediction
     "which organisations sit on a community safety partnership?",  # kinds of body, not who publishes
+    "which day did socitm use to reflect on the levelling up news?",  # "which day" is a date it gives
 ]
 
 
