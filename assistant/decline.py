@@ -478,7 +478,8 @@ def _new_name(text: str, detail: str) -> bool:
     if _PLACE in asked:  # "which councils ...": a place's name, not a capitalised title
         groups = [g for g in groups if _place_named(joined, g)]
     named = [set(tokenize(n)) - _ORG_WORDS - _NOT_NAMES for n in groups]
-    if any(words and not words & asked for words in named):
+    # a place may share a word with the question ("which Yorkshire council": "East Riding of Yorkshire" is new)
+    if any(words - asked if _PLACE in asked else words and not words & asked for words in named):
         return True
     return bool(asked & _BODIES) and text.count(",") >= 2
 

@@ -341,6 +341,7 @@ GIVEN = [
     "will socitm support members with the missions?",  # what Socitm says it will do, not a prediction
     "which organisations sit on a community safety partnership?",  # kinds of body, not who publishes
     "which day did socitm use to reflect on the levelling up news?",  # "which day" is a date it gives
+    "which yorkshire council did socitm back to make better use of its data in care?",  # East Riding of Yorkshire
 ]
 
 
