@@ -56,6 +56,7 @@ FOLLOW_UP_SENTENCE_WEIGHT = 0.6  # elliptical questions match sentences weakly: 
 NAMED_SECTION_BOOST = 0.15  # added to sentences under a heading that names everything the question is about
 OPENING_SENTENCES = 2  # ... whose first sentences always open the answer
 OWN_TOPIC_WORDS = 3  # a follow-up with this many topic words of its own is judged on them first
+KEYWORD_SENTENCES = 0.5  # weight of the question in the guidance's words when sentences are scored (thesaurus rewrites only)
 CANDIDATES = 16  # chunks scored sentence by sentence before the best `top_k` are kept
 RECENT_ANSWERS = 512  # answers remembered by text, for histories that keep only the text
 LLM_BACKOFF = 60.0  # seconds the LLM is left alone after it failed, so members do not wait on a dead endpoint
@@ -167,6 +168,10 @@ class Assistant:
         qv = embedder.encode_query(asked)
         hits = self._candidates(asked, depth, qv)
         queries, weights, sw = [qv], [1.0], None
+        if KEYWORD_SENTENCES and not search.dependent and (keywords := for_keywords(asked)) != asked:
+            # sentences are also scored against the question in the guidance's words ("getting in early":
+            # "early intervention prevention"), so the one that answers it can open the answer
+            queries, weights = [qv, embedder.encode_query(keywords)], [1 - KEYWORD_SENTENCES, KEYWORD_SENTENCES]
         dense = max((h.dense for h in hits), default=0.0)
         if search.dependent:
             condensed = expand(search.query, known)

@@ -45,7 +45,7 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?
                       r"grow|grown|increase|increased|decrease|decreased|reduce|reduced|cut|improve|improved)\b|"
                       rf"{_MASS.pattern}", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(and where )?(is|was|will|did|does|do|are|were)\b|"
-                     r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) dates?\b|\b(?:what|which) (years?|dates?|months?|days?|time)\b|"
+                     r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) (?:dates?|years?)\b|\b(?:what|which) (years?|dates?|months?|days?|time)\b|"
                      r"\bdeadlines?\b|\bcut-?offs?\b|\bwhich (?:[\w-]+ )?years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
                      r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
@@ -54,6 +54,9 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ 
                            r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
 # "What were its emissions in tonnes?": a measure, which only a number gives.
+# "What age range counts as a young person?": ages, which a number alone does not give ("By 2025")
+_AGE_Q = re.compile(r"\bwhat age(?: range| group| bracket|s)?\b|\bhow old\b|\bage (?:range|limit|group|bracket)\b", re.IGNORECASE)
+_AGE = re.compile(r"\baged?\b|\bages\b|\byears? old\b|\b(?:under|over)[- ]\d\d\b|\b\d{1,2}\s?(?:-|–|to)\s?\d{1,2}[- ]year", re.IGNORECASE)
 _MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\bper (?:resident|person|head|household|pupil|capita)\b|"
                         r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|"
                         r"acres|square metres)\b", re.IGNORECASE)
@@ -73,7 +76,8 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"worth it|worthwhile)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b|"
                         r"\bwhat (?:[\w-]+ )?(?:results?|outcomes?) (?:did|has|have|had)\b|\b(?:formally|since|officially) adopted\b|"
                         r"\badopted (?:them|it|these|those)\b|\b(?:measurable|tangible) (?:drop|fall|reduction|decrease|improvements?|impacts?|"
-                        r"results?|differences?|change)\b|\bhow (?:was|were|is|are) (?:[\w'’-]+ ){1,8}?received\b", re.IGNORECASE)
+                        r"results?|differences?|change)\b|\bhow (?:was|were|is|are) (?:[\w'’-]+ ){1,8}?received\b|\bwhat happened (?:to|after|next|"
+                        r"once|when)\b|\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
@@ -122,7 +126,8 @@ _PREDICT_Q = re.compile(r"^\W*will (?:[\w'’-]+ ){1,8}?(?:actually |really |eve
 _PREDICT = re.compile(r"\b(likely|unlikely|expected to|expects?|on track|forecasts?|predict\w*|projected)\b", re.IGNORECASE)
 # "Does Edinburgh's plan include a low emission zone?": the thing asked about, in the words of a sentence.
 _INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(?:include|contain|feature|incorporate)s? "
-                         r"(?:an?|any|the|some) (?P<what>[^?]+)", re.IGNORECASE)  # a thing, not "making it easier"
+                         r"(?:(?:an?|any|the|some|anything (?:on|about)) )?(?!(?:\w+ing|it|that|this|them|those|these)\b)"
+                         r"(?P<what>[^?]+)", re.IGNORECASE)  # a thing, not "making it easier"
 
 
 def _includes_asked(question: str) -> str | None:
@@ -131,15 +136,17 @@ def _includes_asked(question: str) -> str | None:
 
 
 def _included(text: str, detail: str) -> bool:
-    """At least half the words of the thing asked about ("low emission zone": two of three)."""
+    """Every word of the thing asked about ("low emission zone"; "broadband for the Isles of Scilly" is not held by
+    a sentence on the Isles of Scilly)."""
     wanted = set(detail.split())
     present = set(tokenize(text))
     present |= {t[:-1] for t in present if t.endswith("s")}
-    return not wanted or 2 * len(wanted & present) >= len(wanted)
+    return wanted <= present
 
 
 # "Should I go for a CIO job?": personal advice, which the guidance gives to no one member.
-_ADVICE_Q = re.compile(r"\bshould i\b|\b(?:best way|how) (?:for me|can i|do i) (?:to )?(?:learn|train|retrain|become|"
+_ADVICE_Q = re.compile(r"\bshould i\b|^\W*(?:is|was|are|were) (?:my|our) (?:council|authority|organisation|borough|county|"
+                       r"area|team)\b|\b(?:best way|how) (?:for me|can i|do i) (?:to )?(?:learn|train|retrain|become|"
                        r"get into|get a job)\b", re.IGNORECASE)
 _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNORECASE)
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
@@ -157,7 +164,7 @@ _DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b
 _PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(members|people|staff|officers|trustees|directors)\b|\bwho (took part|attended|participated|spoke)\b|\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
                        r"attendees|participants|speakers|representatives|leaders|chairs)\b|\bwho (are|were) (the|its|"
                        r"their) (current |present )?(members|trustees|directors|attendees|participants|speakers)\b|"
-                       r"\bwho (?:is|are|serves?)(?: currently| now)? on (?:the |its |their )?(?:[\w'’-]+ ){0,2}?"
+                       r"\bwho (?:is|are|serves?|sits?)(?: currently| now)? on (?:the |its |their )?(?:[\w'’-]+ ){0,2}?"
                        r"(board|committee|panel|executive|cabinet)\b",
                        re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
@@ -186,6 +193,7 @@ _WHERE_Q = re.compile(r"^\W*where (?:can|could|would|do|should|might) (?:i|we|yo
 # "How does it compare with Manchester's?": a comparison the guidance must make.
 _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b|\bdifference between\b|"
                         r"\b(?:doing|done|performing|performed|faring|fared) (?:any )?(?:better|worse) than\b|"
+                        r"^\W*(?:is|are|was|were) (?:[\w'’-]+ ){1,6}?(?:better|worse) than\b|"
                         r"\bshould (?:i|we|my \w+|our \w+|a council|councils|a \w+) (?:use|choose|pick|go with|adopt|buy|copy|"
                         r"partner with|go for|start with) (?:[\w'’-]+ ){1,8}?or\b|"
                         r"\bwhich (?:one |of (?:the|them|these|those) (?:two )?)?(?:is|was|would be|works?) (?:better|best)\b",
@@ -205,12 +213,17 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
                          re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
-                        r"packages?)\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
+                        r"packages?|compan(?:y|ies)|firms?|martial arts?|sports?|political part(?:y|ies))\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
                         r"\bwhat(?:'s|’s| is| are) the (?:current |latest |national |average )?(?:[\w-]+ ){0,3}?rates?\b|\b(?:response|take-?up|uptake|turnout|completion|success|poverty|unemployment|employment|crime|vacancy|"
                         r"participation|recycling|inflation|growth|interest|exchange|vat|tax) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
+# "How were the partners chosen?": a selection, which a sentence must describe ("selected through", "chosen by")
+_CHOSEN_Q = re.compile(r"\bhow (?:were|was|are|is) (?:[\w'’-]+ ){1,6}?(?:chosen|selected|picked|appointed|decided)\b|"
+                       r"\bselection (?:criteria|process)\b", re.IGNORECASE)
+_CHOSEN = re.compile(r"\b(chosen|selected|selection|picked|appointed|procured|procurement|tender\w*|competition|criteria)\b",
+                     re.IGNORECASE)
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body|institutes?|"
                       r"organisations?|publishers?|think tanks?)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
@@ -293,7 +306,7 @@ _SPAN_Q = re.compile(r"\bwhat (?:years?|period|dates?) does (?:[\w'’-]+ ){0,4}
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _DEADLINE_Q = re.compile(r"\bdeadlines?\b|\bdue dates?\b|\bcut-?off\b", re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(by|deadline|until|before|no later than|due|closes?|closing)\b", re.IGNORECASE)
-_YEAR_Q = re.compile(r"\b(what|which) years?\b|\byear (?:did|was|will|does|is)\b|\bmonth and year\b", re.IGNORECASE)  # a year, not a day
+_YEAR_Q = re.compile(r"\b(what|which) (?:end |start |final |target )?years?\b|\byear (?:did|was|will|does|is)\b|\bmonth and year\b", re.IGNORECASE)  # a year, not a day
 _COUNT = re.compile(rf"(?<![\w-])(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)  # not "Covid-19"
 _PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|quarter)\b", re.IGNORECASE)
 _DURATION = re.compile(r"\b(\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|"
@@ -326,7 +339,7 @@ ALIASES = {"city hall": "the Mayor", "whitehall": "central government", "westmin
            "uni": "university", "the met": "the police", "west mids": "West Midlands", "govt": "government",
            # well-known people and nicknames of places the guidance names otherwise
            "brum": "West Midlands", "merseyside": "Liverpool", "andy burnham": "the Greater Manchester mayor",
-           "sadiq khan": "the Mayor of London"}
+           "sadiq khan": "the Mayor of London", "holyrood": "the Scottish Government"}
 _ALIAS = re.compile(r"\b(" + "|".join(re.escape(a) for a in ALIASES) + r")\b", re.IGNORECASE)
 
 
@@ -554,6 +567,8 @@ KINDS = (
     Kind("eligibility", _when(_ELIGIBLE_Q), _has(_ELIGIBLE)),
     Kind("prediction", _when(_PREDICT_Q), _has(_PREDICT)),
     Kind("advice", _when(_ADVICE_Q), _has(_ADVICE)),
+    Kind("selection", _when(_CHOSEN_Q), _has(_CHOSEN)),
+    Kind("age", _when(_AGE_Q), _has(_AGE)),
     Kind("contents", _includes_asked, _included),
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
     Kind("workings", _when(_WORKS_Q), _has(_WORKS)),

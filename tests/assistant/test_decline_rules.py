@@ -290,6 +290,14 @@ NOT_GIVEN = [
     "in which month and year did socitm publish its covid-19 digital impact survey?",  # a date with a year
     "what grants can councils get to copy islington's social prescribing?",  # a sum of money
     "any good pubs near bicester?",  # everyday life
+    "how was the bicester site selected for the healthy new towns programme?",  # a selection
+    "how old do you have to be to join islington's social prescribing?",  # an age
+    "is doughnut economics better than gdp as a measure of progress?",  # a comparison
+    "what happened to lichfield's carbon baseline tool after it launched?",  # an outcome
+    "has social prescribing been shown to reduce loneliness in islington?",
+    "is my council among those using lichfield's carbon tool?",  # the member's own council
+    "does the bicester programme include cycle lanes for commuters?",  # a thing no sentence names
+    "what start year did the leeds healthy schools toolkit have?",  # a year
 ]
 GIVEN = [
     "roughly how many members does socitm have?",

@@ -60,3 +60,10 @@ def test_everyday_words_find_the_guidance_passage(assistant, question, phrase): 
     answer = assistant.ask(question)
     assert answer.answered, answer.text
     assert any(phrase in c.chunk.shown for c in answer.citations), [c.chunk.section_path for c in answer.citations]
+
+
+def test_the_sentence_in_the_guidance_words_opens_the_answer(assistant):  # type: ignore[no-untyped-def]
+    # sentences are scored against the question as asked and in the guidance's words: "getting in early" is
+    # answered by "By an emphasis on early intervention and prevention.", which shares no word with it
+    answer = assistant.ask("do they favour getting in early or picking up the pieces later?")
+    assert answer.answered and "early intervention and prevention" in answer.text.split("[1]")[0], answer.text
