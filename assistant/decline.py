@@ -51,14 +51,16 @@ _DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(a
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
 _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universit(?:y|ies)|colleges?|schools|hospitals|"
-                           r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals)\b"
+                           r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals|critics|commentators|"
+                           r"experts|academics|researchers|neighbourhoods|wards|streets)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
 # "What were its emissions in tonnes?": a measure, which only a number gives.
 # "What age range counts as a young person?": ages, which a number alone does not give ("By 2025")
 _AGE_Q = re.compile(r"\bwhat age(?: range| group| bracket|s)?\b|\bhow old\b|\bage (?:range|limit|group|bracket)\b", re.IGNORECASE)
 _AGE = re.compile(r"\baged?\b|\bages\b|\byears? old\b|\b(?:under|over)[- ]\d\d\b|\b\d{1,2}\s?(?:-|–|to)\s?\d{1,2}[- ]year", re.IGNORECASE)
 _MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\bper (?:resident|person|head|household|pupil|capita)\b|"
-                        r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|"
+                        r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|terabits|gigabits|"
+                        r"megabits|tbps|gbps|mbps|"
                         r"acres|square metres)\b", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
 _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,6}?targets?\b|\btargets? (?:of|for) (?:how|what)\b|"
@@ -77,12 +79,14 @@ _OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually 
                         r"\bwhat (?:[\w-]+ )?(?:results?|outcomes?) (?:did|has|have|had)\b|\b(?:formally|since|officially) adopted\b|"
                         r"\badopted (?:them|it|these|those)\b|\b(?:measurable|tangible) (?:drop|fall|reduction|decrease|improvements?|impacts?|"
                         r"results?|differences?|change)\b|\bhow (?:was|were|is|are) (?:[\w'’-]+ ){1,8}?received\b|\bwhat happened (?:to|after|next|"
-                        r"once|when)\b|\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b", re.IGNORECASE)
+                        r"once|when)\b|^\W*(?:has|have|did) (?:[\w'’-]+ ){1,8}?(?:approved|endorsed|backed|ratified)\b|"
+                        r"\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
-                         r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b",
+                         r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b|"
+                         r"\b(?:headline|key|main|top) (?:findings|results|conclusions)\b",
                          re.IGNORECASE)
 # "What does Mazzucato's Mission Critical 01 recommend?": what a work the guidance only cites argues (not what
 # Socitm or its prospectus suggests, which is what the guidance is).
@@ -109,7 +113,7 @@ _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed t
 # "Can someone in Hackney use Islington's scheme?", "what grades does a pupil need?": who may take part, which the
 # guidance never sets out for the schemes it describes.
 _ELIGIBLE_Q = re.compile(r"^\W*(?:can|could|may) (?:someone|anyone|residents?|people|non-residents?|patients?|i|we|my \w+|"
-                         r"our \w+|a \w+|small \w+|businesses|charities)\b[^?]{0,80}?\b(?:use|join|access|apply|sign up|"
+                         r"our \w+|a \w+|small \w+|businesses|charities|schools|councils|organisations|other \w+)\b[^?]{0,80}?\b(?:use|join|access|apply|sign up|"
                          r"register|take part|be referred|benefit|qualify)\b|\b(?:is|are) (?:[\w'’-]+ ){0,4}?eligible\b|"
                          r"\bwho (?:is|are) eligible\b|\b(?:entry|eligibility) (?:criteria|requirements)\b|"
                          r"\bwhat (?:grades|qualifications|scores?|marks|criteria|requirements)\b[^?]*\b(?:need|needed|"
@@ -117,7 +121,7 @@ _ELIGIBLE_Q = re.compile(r"^\W*(?:can|could|may) (?:someone|anyone|residents?|pe
 _ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|requirements?|criteria|qualif\w+|"
                        r"entitled|residents of|registered with)\b", re.IGNORECASE)
 # "Will the Bicester model be copied elsewhere?": a prediction, which the guidance never makes.
-_PREDICT_Q = re.compile(r"^\W*will (?:[\w'’-]+ ){1,8}?(?:actually |really |ever |eventually )?(?:achieve|succeed|work|"
+_PREDICT_Q = re.compile(r"^\W*will (?:[\w'’-]+ ){1,8}?(?:actually |really |ever |eventually )?(?:achieve|succeed|work|become|"
                         r"be copied|be replicated|be adopted|be rolled out|be extended|deliver|meet|hit|reach|be met|"
                         r"pay off|be achieved|happen|last|survive)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
                         r"\bwhat (?:will|is going to) happen\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
@@ -151,7 +155,7 @@ _ADVICE_Q = re.compile(r"\bshould i\b|^\W*(?:is|was|are|were) (?:my|our) (?:coun
 _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNORECASE)
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
-                      r"\blegally (required|obliged|bound)\b|\brequired by law\b", re.IGNORECASE)
+                      r"\blegally (required|obliged|bound|binding)\b|\brequired by law\b", re.IGNORECASE)
 _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
 _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b|"
@@ -175,7 +179,7 @@ _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bthe fi
                         r"comes?|came) (highest|lowest|best|worst|top|bottom)\b|\bwhich\b[^?]*\bthe (biggest|largest|smallest|highest|"
                         r"lowest|most|least|strongest|weakest|best|worst)\b(?! (of|in|on|about)\b)", re.IGNORECASE)
 _OUTCOME = re.compile(r"\b(achieved|has met|have met|met its|hit its|reached|exceeded|missed|succeeded|resulted in|led to|"
-                      r"welcomed|well received|reception|"
+                      r"welcomed|well received|reception|approved|endorsed|"
                       r"on track|on course|adopted|took up|accepted|implemented|"
                       r"has cut|has reduced|has increased|has fallen|has risen|so far)\b", re.IGNORECASE)
 _RANKING = re.compile(r"\b(top|highest|first|biggest|main|overriding) priorit(y|ies)\b|\bthe first\b|\bmost important\b|"
@@ -213,7 +217,8 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
                          re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
-                        r"packages?|compan(?:y|ies)|firms?|martial arts?|sports?|political part(?:y|ies))\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
+                        r"packages?|compan(?:y|ies)|firms?|martial arts?|sports?|political part(?:y|ies))\b|\bnames? of (?:the |its |"
+                        r"their )?(?:[\w-]+ ){0,3}?(?:clubs|schools|projects|schemes|groups|organisations|companies|charities)\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
                         r"\bwhat(?:'s|’s| is| are) the (?:current |latest |national |average )?(?:[\w-]+ ){0,3}?rates?\b|\b(?:response|take-?up|uptake|turnout|completion|success|poverty|unemployment|employment|crime|vacancy|"
@@ -224,7 +229,8 @@ _CHOSEN_Q = re.compile(r"\bhow (?:were|was|are|is) (?:[\w'’-]+ ){1,6}?(?:chose
                        r"\bselection (?:criteria|process)\b", re.IGNORECASE)
 _CHOSEN = re.compile(r"\b(chosen|selected|selection|picked|appointed|procured|procurement|tender\w*|competition|criteria)\b",
                      re.IGNORECASE)
-_AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body|institutes?|"
+_AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body|institutes?|researchers|"
+                      r"academics|"
                       r"organisations?|publishers?|think tanks?)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
                       r"oversees|oversaw|designated|appointed|accredits|accredited|certifies|certified|approves|"
@@ -465,7 +471,8 @@ def asks_for_product(question: str) -> bool:
     return bool(_PRODUCT_Q.search(question))
 
 
-_PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties".split())
+_PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties neighbourhoods wards "
+                          "streets".split())
 _PLACE = "@place"  # in a product question's detail: it asks for a place ("which councils ...")
 _PLACE_WORDS = "Council|Borough|City|County|District|Metropolitan"
 

@@ -298,6 +298,13 @@ NOT_GIVEN = [
     "is my council among those using lichfield's carbon tool?",  # the member's own council
     "does the bicester programme include cycle lanes for commuters?",  # a thing no sentence names
     "what start year did the leeds healthy schools toolkit have?",  # a year
+    "has the treasury approved bristol city leap's funding?",  # an outcome
+    "will blackpool actually become a global data hub?",  # a prediction
+    "which streets in edinburgh are covered by the mobility plan?",  # places by name
+    "which academics designed lichfield's social progress index?",  # who designed it
+    "what are the names of the schools using the leeds toolkit?",  # schools by name
+    "can schools outside leeds sign up to the healthy schools toolkit?",  # who may take part
+    "what legally binding target do councils have for net zero?",  # a legal requirement
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
