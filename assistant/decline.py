@@ -66,7 +66,8 @@ _MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\
 _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,6}?targets?\b|\btargets? (?:of|for) (?:how|what)\b|"
                        r"\btargets? (?:(?:for|on) (?:[\w'’-]+ ){0,4}?)?(?:for|by|in) (?:19|20)\d\d\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
-_OUTCOME_Q = re.compile(r"\b(has|have|had|did)\b(?: [\w'’-]+){1,4}? (actually |really |ever |already )?(hit|met|achieved|"
+_OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done|perform|performed|fare|fared)\b|"
+                        r"\b(has|have|had|did)\b(?: [\w'’-]+){1,7}? (actuall?y |really |ever |already )?(hit|met|achieved|reduce|cut|lower|"
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
@@ -86,7 +87,8 @@ _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|re
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b|"
-                         r"\b(?:headline|key|main|top) (?:findings|results|conclusions)\b",
+                         r"\b(?:headline|key|main|top) (?:findings|results|conclusions)\b|"
+                         r"\brecommendations (?:did|does|do) (?:[\w'’-]+ ){1,3}?(?:make|give) to\b",
                          re.IGNORECASE)
 # "What does Mazzucato's Mission Critical 01 recommend?": what a work the guidance only cites argues (not what
 # Socitm or its prospectus suggests, which is what the guidance is).
@@ -121,7 +123,7 @@ _ELIGIBLE_Q = re.compile(r"^\W*(?:can|could|may) (?:someone|anyone|residents?|pe
 _ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|requirements?|criteria|qualif\w+|"
                        r"entitled|residents of|registered with)\b", re.IGNORECASE)
 # "Will the Bicester model be copied elsewhere?": a prediction, which the guidance never makes.
-_PREDICT_Q = re.compile(r"^\W*will (?:[\w'’-]+ ){1,8}?(?:actually |really |ever |eventually )?(?:achieve|succeed|work|become|"
+_PREDICT_Q = re.compile(r"^\W*will (?:[\w'’-]+ ){1,8}?(?:actually |really |ever |eventually )?(?:achieve|succeed|work|become|adopt|accept|implement|"
                         r"be copied|be replicated|be adopted|be rolled out|be extended|deliver|meet|hit|reach|be met|"
                         r"pay off|be achieved|happen|last|survive)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
                         r"\bwhat (?:will|is going to) happen\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
@@ -148,6 +150,16 @@ def _included(text: str, detail: str) -> bool:
     return wanted <= present
 
 
+# "Where in Blackpool is the site?": a location, which a sentence must give ("based at", a street, a building)
+_WHERE_AT_Q = re.compile(r"\bwhere (?:in|exactly|precisely|physically)\b|\bphysically located\b|\bwhat (?:street|address|postcode)\b",
+                         re.IGNORECASE)
+_WHERE_AT = re.compile(r"\b(?:located|situated|based|held) (?:in|at|on|near)\b|\b(?:street|road|avenue|lane|square|house|"
+                       r"building|centre|site|postcode)\b", re.IGNORECASE)
+# "Did Mazzucato help write it?": who wrote it, which a sentence must say ("written by")
+_WROTE_Q = re.compile(r"^\W*did (?!socitm\b|they\b|it\b|you\b|we\b)(?:[\w'’-]+ ){1,4}?(?:help )?(?:write|author|draft|"
+                      r"co-write)\b", re.IGNORECASE)  # not "did Socitm write a prospectus on ...?", which it answers
+
+
 # "Should I go for a CIO job?": personal advice, which the guidance gives to no one member.
 _ADVICE_Q = re.compile(r"\bshould i\b|^\W*(?:is|was|are|were) (?:my|our) (?:council|authority|organisation|borough|county|"
                        r"area|team)\b|\b(?:best way|how) (?:for me|can i|do i) (?:to )?(?:learn|train|retrain|become|"
@@ -172,7 +184,7 @@ _PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(membe
                        r"(board|committee|panel|executive|cabinet)\b",
                        re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
-_RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bthe first (?:uk |english |british |scottish |welsh |"
+_RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bwhich\b[^?]*\b(?:best|worst)\W*$|\bthe first (?:uk |english |british |scottish |welsh |"
                         r"local )?(?:council|authority|city|town|place|organisation|area|region|county|borough)s? to\b|\bmost important\b|\bmatters? most\b|"
                         r"\brank(s|ed|ing)?\b|\bor (?:[\w'’-]+ ){1,4}?first\b|\b(did|do|does|done) (it |this |that )?(the )?best\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
                         r"\bbest[- ]performing\b|\bwhich\b.*\b(scores?|scored|ranks?|ranked|rated|performs?|performed|"
@@ -217,7 +229,7 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
                          re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
-                        r"packages?|compan(?:y|ies)|firms?|martial arts?|sports?|political part(?:y|ies))\b|\bnames? of (?:the |its |"
+                        r"packages?|compan(?:y|ies)|firms?|martial arts?|sports?|political part(?:y|ies))\b|\b(?:what|which) specific (?!(?:societal |social |big )?(?:problems|issues|challenges)\b)|\bnames? of (?:the |its |"
                         r"their )?(?:[\w-]+ ){0,3}?(?:clubs|schools|projects|schemes|groups|organisations|companies|charities)\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
@@ -401,8 +413,16 @@ def _has(pattern: re.Pattern[str]) -> Callable[[str, str], bool]:
     return lambda text, detail: bool(pattern.search(text))
 
 
+_WHICH_OF_N = re.compile(rf"\bwhich of the (\d+|{_NUMBER_WORDS}) \w+", re.IGNORECASE)
+
+
 def _list_size(question: str) -> str | None:
-    """"list all 12 missions": the number of items asked for, when it is three or more ("list them all": 3)."""
+    """"list all 12 missions", "which of the 12 missions covers transport?": the number of items asked for,
+    when it is three or more ("list them all": 3)."""
+    if w := _WHICH_OF_N.search(question):
+        size = int(w.group(1)) if w.group(1).isdigit() else _NUMBERS.get(w.group(1).lower(), 0)
+        if size >= 3:
+            return str(size)
     m = LIST_Q.search(question)
     n = m.group("n").lower() if m else ""
     size = int(n) if n.isdigit() else _NUMBERS.get(n, 0)
@@ -480,9 +500,10 @@ _PLACE_WORDS = "Council|Borough|City|County|District|Metropolitan"
 def _product_asked(question: str) -> str | None:
     """The question's terms, when it asks for a product, a supplier or a body by name; with _PLACE when that is
     a council or a place."""
-    if _PRODUCT_Q.search(question):
+    m = _WHICH_NAME_Q.search(question)
+    if _PRODUCT_Q.search(question) and not (m and m.group(1).lower() in _PLACE_NOUNS):  # "which specific councils"
         return " ".join(sorted(set(tokenize(question))))
-    if m := _WHICH_NAME_Q.search(question):
+    if m:
         place = [_PLACE] if m.group(1).lower() in _PLACE_NOUNS else []
         return " ".join(place + sorted(set(tokenize(question))))
     return None
@@ -544,7 +565,8 @@ KINDS = (
     Kind("role", lambda q: m.group("role").lower()
          if (m := _ROLE_Q.search(q) or _ROLE_NAME_Q.search(q) or _WHICH_ROLE_Q.search(q)) else None,
          lambda text, detail: bool(set(tokenize(detail)) & set(tokenize(text))) and _person(text, detail)),
-    Kind("agent", lambda q: m.group("verb").lower() if (m := _AGENT_Q.search(q)) else None, _agent_named),
+    Kind("agent", lambda q: m.group("verb").lower() if (m := _AGENT_Q.search(q)) else "wrote" if _WROTE_Q.search(q)
+         else None, _agent_named),
     Kind("money", lambda q: " ".join(["each"] * bool(_EACH_Q.search(q)) + sorted(_amounts(q))) if _MONEY_Q.search(q)
          else None, _money_held),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
@@ -576,6 +598,7 @@ KINDS = (
     Kind("advice", _when(_ADVICE_Q), _has(_ADVICE)),
     Kind("selection", _when(_CHOSEN_Q), _has(_CHOSEN)),
     Kind("age", _when(_AGE_Q), _has(_AGE)),
+    Kind("location", _when(_WHERE_AT_Q), _has(_WHERE_AT)),
     Kind("contents", _includes_asked, _included),
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
     Kind("workings", _when(_WORKS_Q), _has(_WORKS)),
@@ -748,7 +771,7 @@ KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percent
 FOCUS_DEFAULT = 0.3
 # Facts a passage's heading may give: "University of Exeter Carbon Footprint Tool" names the university.
 _HEADED = frozenset({"institution"})
-FOCUS_MIN = {"count": 0.2, "howto": 0.5, "duration": 0.0, "product": 0.2}
+FOCUS_MIN = {"count": 0.2, "howto": 0.5, "duration": 0.0, "product": 0.2, "location": 0.15}
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|are|is|were|was|will|would|can|could|have|has|"
                       r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
 
@@ -858,10 +881,12 @@ def name_groups(text: str) -> list[str]:
     bare = [re.sub(r"['’]s?$", "", w) for w in _WORDS.findall(text)]
     found = set(_names(text)) | {w for w in bare if w.lower() in NAMES}  # "Hampshire’s plan ..." opens a sentence
     groups: list[list[str]] = []
-    last = -2
+    last, end = -2, 0
     for i, m in enumerate(_WORDS.finditer(text)):
+        joined = i == last + 1 and not text[end:m.start()].strip(" -")  # "Bristol City Council, Ameresco": two names
+        end = m.end()
         if m.group(0)[:1].isupper():
-            if i == last + 1:
+            if joined:
                 groups[-1].append(re.sub(r"['’]s?$", "", m.group(0)))
             else:
                 groups.append([re.sub(r"['’]s?$", "", m.group(0))])

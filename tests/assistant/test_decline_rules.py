@@ -305,6 +305,15 @@ NOT_GIVEN = [
     "what are the names of the schools using the leeds toolkit?",  # schools by name
     "can schools outside leeds sign up to the healthy schools toolkit?",  # who may take part
     "what legally binding target do councils have for net zero?",  # a legal requirement
+    "did andy burnham help draft the mbacc proposal?",  # who wrote it
+    "how did islington's social prescribing do on reducing gp visits last year?",  # an outcome
+    "did the bristol city leap partnership actualy reduce emissions?",
+    "will councils adopt the socitm prospectus's actions?",  # a prediction
+    "which of the 12 levelling up missions is about health?",  # a list of twelve the guidance never gives
+    "where exactly in luton is the data observatory based?",  # a location
+    "what specific recommendations did socitm give to lichfield?",
+    "which london boroughs tackled knife crime best?",  # a ranking
+    "should councils be allowed to raise their own taxes, according to socitm?",  # a subject it never covers
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -357,6 +366,7 @@ GIVEN = [
     "which organisations sit on a community safety partnership?",  # kinds of body, not who publishes
     "which day did socitm use to reflect on the levelling up news?",  # "which day" is a date it gives
     "which yorkshire council did socitm back to make better use of its data in care?",  # East Riding of Yorkshire
+    "which firms did bristol council join forces with on its heat network venture?",  # "Council, Ameresco": two names
 ]
 
 
