@@ -168,10 +168,12 @@ class Assistant:
         qv = embedder.encode_query(asked)
         hits = self._candidates(asked, depth, qv)
         queries, weights, sw = [qv], [1.0], None
-        if KEYWORD_SENTENCES and not search.dependent and (keywords := for_keywords(asked)) != asked:
-            # sentences are also scored against the question in the guidance's words ("getting in early":
-            # "early intervention prevention"), so the one that answers it can open the answer
-            queries, weights = [qv, embedder.encode_query(keywords)], [1 - KEYWORD_SENTENCES, KEYWORD_SENTENCES]
+        # the question in the guidance's words, when the thesaurus rewrites it ("getting in early": "early
+        # intervention prevention"): sentences are scored against it too, so the one that answers can open the answer
+        keywords = for_keywords(asked) if not search.dependent else asked
+        kv = embedder.encode_query(keywords) if keywords != asked else None
+        if kv is not None:
+            queries, weights = [qv, kv], [1 - KEYWORD_SENTENCES, KEYWORD_SENTENCES]
         dense = max((h.dense for h in hits), default=0.0)
         if search.dependent:
             condensed = expand(search.query, known)
@@ -200,7 +202,7 @@ class Assistant:
         # ... and is defined by its opening sentences, which open the answer.
         lead = sorted((u for u in units if u.rank == 0), key=lambda u: u.start)[:OPENING_SENTENCES] \
             if hits and hits[0].chunk.chunk_id in named else []
-        return Evidence(search, hits, units, self._signals(question, search, hits, units, dense), lead)
+        return Evidence(search, hits, units, self._signals(question, search, hits, units, dense, kv), lead)
 
     def _candidates(self, query: str, depth: int, vector: np.ndarray) -> list[Hit]:
         """Hybrid hits with keyword search given the guidance's words for everyday phrases (synonyms.txt), then
@@ -213,10 +215,10 @@ class Assistant:
         return hits + [h for h in asked if h.chunk.chunk_id not in seen]
 
     def _signals(self, question: str, search: Condensed, hits: list[Hit], units: list[Unit],
-                 dense: float) -> dl.Signals:
+                 dense: float, keywords: np.ndarray | None = None) -> dl.Signals:
         bm25 = self.index.bm25.current()
         top = [embed_text(h.chunk) for h in hits[:3]]
-        signals = dl.Signals(dense=dense, sentence=self._best_sentence(question, search, units),
+        signals = dl.Signals(dense=dense, sentence=self._best_sentence(units, keywords),
                              coverage=dl.coverage(search.query, bm25, top),
                              unknown_names=dl.unknown_names(question, bm25, " ".join(top)))
         kinds = dl.wanted_kinds(question)
@@ -242,16 +244,14 @@ class Assistant:
                 break
         return signals
 
-    def _best_sentence(self, question: str, search: Condensed, units: list[Unit]) -> float:
+    def _best_sentence(self, units: list[Unit], keywords: np.ndarray | None) -> float:
         """The best sentence's cosine with the question, or with the question in the guidance's words when the
-        thesaurus rewrites it ("stepping in sooner" with "early intervention prevention"): the small model puts
-        a member's everyday words far from the sentence that answers them."""
+        thesaurus rewrites it (`keywords`, its vector: "stepping in sooner" with "early intervention prevention"):
+        the small model puts a member's everyday words far from the sentence that answers them."""
         best = units[0].sim if units else 0.0
-        keywords = for_keywords(question)
-        if not units or search.dependent or keywords == question:
+        if not units or keywords is None:
             return best
-        kv = self.index.embedder.encode_query(keywords)
-        return max(best, *(float(np.dot(u.vector, kv)) for u in units if u.vector is not None))
+        return max(best, *(float(np.dot(u.vector, keywords)) for u in units if u.vector is not None))
 
     def _listed(self, question: str, search: Condensed, top: list[Hit], detail: str) -> bool:
         """Do the top hits give a list as long as the question asks for?"""

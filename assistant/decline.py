@@ -29,7 +29,8 @@ _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                 r"thousand|million|billion|dozen|half"
 _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
-_MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|\b(?:what|which) (?:[\w-]+ ){{0,2}}?grants? (?:can|could|are|is|do|does)\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
+_MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|^\W*(?:did|has|have) (?:[\w'’-]+ ){{1,6}}?(?:get|got|"
+                      rf"receive|received|been given|been awarded|getting) (?:any )?(?:[\w-]+ )?(?:funding|money|grants?|cash)\b|\b(?:what|which) (?:[\w-]+ ){{0,2}}?grants? (?:can|could|are|is|do|does)\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
                       rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
                       rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|put in|putting in|"
@@ -72,7 +73,7 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
                         r"\b(has|have)\b(?: [\w'’-]+){1,6}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
-                        r"created|attracted|delivered|brought|gone down|gone up|fallen|dropped|risen|decreased|declined)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b|\b(has|have)\b(?: [\w'’-]+){1,6}? "
+                        r"created|attracted|delivered|brought|gone down|gone up|fallen|dropped|risen|decreased|declined)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b(?! with\b)|\b(has|have)\b(?: [\w'’-]+){1,6}? "
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
@@ -87,7 +88,8 @@ _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|re
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b|"
-                         r"\b(?:headline|key|main|top) (?:findings|results|conclusions)\b|"
+                         r"\b(?:headline|key|main|top) (?:findings|results|conclusions)\b|\bfindings of\b|"
+                         r"\bthe rest of (?:the|her|his|their|its) (?:series|reports?|book|papers?)\b|"
                          r"\brecommendations (?:did|does|do) (?:[\w'’-]+ ){1,3}?(?:make|give) to\b",
                          re.IGNORECASE)
 # "What does Mazzucato's Mission Critical 01 recommend?": what a work the guidance only cites argues (not what
@@ -105,8 +107,12 @@ _MAKES_Q = re.compile(r"\bwhat (?:other |else |further |more )?(?:recommendation
                       r"(?:does|did|do) (?P<who>(?:[\w'’-]+ ){1,8}?)(?:make|give|offer|put forward)\b", re.IGNORECASE)
 
 
+# "What did the NHS think about councils' role?" (not "what does the prospectus want leaders to think about")
+_THINKS_Q = re.compile(r"\bwhat (?:does|did|do) (?P<who>(?:[\w'’-]+ ){1,3}?)(?:really |actually )?think about\b", re.IGNORECASE)
+
+
 def _argued(question: str) -> str | None:
-    m = _ARGUES_Q.search(question) or _MAKES_Q.search(question)
+    m = _ARGUES_Q.search(question) or _MAKES_Q.search(question) or _THINKS_Q.search(question)
     who = m.group("who").strip().lower().replace("’", "'") if m else ""
     return "" if who and who not in _SELF and not re.search(r"\b(who|do|does|did)\b", who) else None
 
@@ -126,7 +132,8 @@ _ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|
 _PREDICT_Q = re.compile(r"^\W*will (?:[\w'’-]+ ){1,8}?(?:actually |really |ever |eventually )?(?:achieve|succeed|work|become|adopt|accept|implement|"
                         r"be copied|be replicated|be adopted|be rolled out|be extended|deliver|meet|hit|reach|be met|"
                         r"pay off|be achieved|happen|last|survive)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
-                        r"\bwhat (?:will|is going to) happen\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
+                        r"\bwhat (?:will|is going to) happen\b|^\W*will (?:the )?(?:government|uk|britain|country|ministers?) "
+                        r"(?:actually |really |ever )?(?:make|manage|deliver|meet|hit)\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
                         r"(?:[\w'’-]+ ){1,6}?will (?:actually |really |ever |still )?(?:achieve|succeed|work|survive|last|"
                         r"be met|be achieved|deliver|happen)\b", re.IGNORECASE)
 _PREDICT = re.compile(r"\b(likely|unlikely|expected to|expects?|on track|forecasts?|predict\w*|projected)\b", re.IGNORECASE)
@@ -242,6 +249,7 @@ _CHOSEN_Q = re.compile(r"\bhow (?:were|was|are|is) (?:[\w'’-]+ ){1,6}?(?:chose
 _CHOSEN = re.compile(r"\b(chosen|selected|selection|picked|appointed|procured|procurement|tender\w*|competition|criteria)\b",
                      re.IGNORECASE)
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body|institutes?|researchers|"
+                      r"compan(?:y|ies)|firms?|"
                       r"academics|"
                       r"organisations?|publishers?|think tanks?)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
@@ -322,6 +330,9 @@ _NAMED_YEARS = re.compile(r"\b(Plan|Strategy|Vision|Programme|Agenda|Framework|A
 # ... unless the question asks what years the document spans ("what years does their plan run over?").
 _SPAN_Q = re.compile(r"\bwhat (?:years?|period|dates?) does (?:[\w'’-]+ ){0,4}?(?:run|runs|cover|covers|span|spans)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+# "When will the first pupils sit it?", "when is the review due?": a date still to come, which a sentence must set
+_FUTURE_Q = re.compile(r"^\W*when will\b|\bwhen (?:is|are) (?:[\w'’-]+ ){1,6}?(?:due|expected|going to|set to)\b",
+                       re.IGNORECASE)
 _DEADLINE_Q = re.compile(r"\bdeadlines?\b|\bdue dates?\b|\bcut-?off\b", re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(by|deadline|until|before|no later than|due|closes?|closing)\b", re.IGNORECASE)
 _YEAR_Q = re.compile(r"\b(what|which) (?:end |start |final |target )?years?\b|\byear (?:did|was|will|does|is)\b|\bmonth and year\b", re.IGNORECASE)  # a year, not a day
@@ -370,7 +381,7 @@ TOPICS = tuple((line.strip(), tuple(tokenize(line))) for line in Path(__file__).
                .read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
 # A people's adjective names its place: "the Cornish one" is known when the guidance mentions Cornwall.
 DEMONYMS = {"cornish": "cornwall", "welsh": "wales", "scottish": "scotland", "scots": "scotland", "irish": "ireland",
-            "english": "england", "british": "britain", "mancunian": "manchester", "liverpudlian": "liverpool",
+            "english": "england", "british": "britain", "mancunian": "manchester", "manc": "manchester", "liverpudlian": "liverpool",
             "scouse": "liverpool", "geordie": "newcastle", "brummie": "birmingham", "londoner": "london",
             "londoners": "london", "glaswegian": "glasgow", "cumbrian": "cumbria", "devonian": "devon",
             "yorkshireman": "yorkshire", "northumbrian": "northumberland", "kentish": "kent"}
@@ -573,7 +584,7 @@ KINDS = (
     Kind("list", _list_size, lambda text, detail: len(_ITEM.findall(text)) >= int(detail or 0)),
     Kind("count", _when(_COUNT_Q, LIST_Q, _HOW_MANY_UNITS, _WHERE_Q), _counted),
     Kind("date", lambda q: ("span" if _SPAN_Q.search(q) else "year" if _YEAR_Q.search(q) else "deadline"
-                            if _DEADLINE_Q.search(q) else "") if _DATE_Q.search(q) else None, _dated),
+                            if _DEADLINE_Q.search(q) or _FUTURE_Q.search(q) else "") if _DATE_Q.search(q) else None, _dated),
     Kind("then", lambda q: "" if _THEN_Q.search(q) and (_COUNT_Q.search(q) or _MONEY_Q.search(q) or _PERCENT_Q.search(q))
          else None, lambda text, detail: bool(_THEN.search(text)) and (_counted(text, detail) or bool(_MONEY.search(text))
                                            or bool(_PERCENT.search(text)))),
@@ -587,8 +598,8 @@ KINDS = (
     Kind("measure", lambda q: "" if (_MEASURE_Q.search(q) or _SPEED_Q.search(q)) and not _COUNT_Q.search(q) else None,
          _counted),  # "in tonnes", "what score" (a count asks the same of its own)
     Kind("comparison", _when(_COMPARE_Q), _has(_COMPARE)),
-    Kind("figure", _when(_TARGET_Q, _DATE_Q),
-         lambda text, detail: bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))),
+    Kind("figure", _when(_TARGET_Q, _DATE_Q),  # not the years of a plan's name ("the Cornwall Plan 2020-2050")
+         lambda text, detail: bool(_COUNT.search(t := _NAMED_YEARS.sub("", text)) or _DATE.search(t) or _PERCENT.search(t))),
     Kind("outcome", _when(_OUTCOME_Q), _has(_OUTCOME)),
     Kind("ranking", _when(_RANKING_Q), _has(_RANKING)),
     Kind("findings", lambda q: "" if _FINDINGS_Q.search(q) else _argued(q), _has(_FINDINGS)),

@@ -314,6 +314,12 @@ NOT_GIVEN = [
     "what specific recommendations did socitm give to lichfield?",
     "which london boroughs tackled knife crime best?",  # a ranking
     "should councils be allowed to raise their own taxes, according to socitm?",  # a subject it never covers
+    "what were the findings of socitm's work with lichfield?",  # findings
+    "what did the police think about the safer streets programme?",  # another party's opinion
+    "what recycling targets does the cornwall plan 2020-2050 set?",  # a figure, not the years of the plan's name
+    "did bicester get any government funding for its healthy new town?",  # a sum of money
+    "which company maintains lichfield's baseline tool?",  # who maintains it
+    "what colour is the bicester healthy new towns logo?",  # a subject it never covers
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -367,6 +373,7 @@ GIVEN = [
     "which day did socitm use to reflect on the levelling up news?",  # "which day" is a date it gives
     "which yorkshire council did socitm back to make better use of its data in care?",  # East Riding of Yorkshire
     "which firms did bristol council join forces with on its heat network venture?",  # "Council, Ameresco": two names
+    "camden's commission: when did it run and how many missions did it end up with?",  # "end up with" is no outcome
 ]
 
 
