@@ -27,7 +27,7 @@ WEIGHTS = {"dense": 0.4, "sentence": 0.4, "coverage": 0.2}
 
 _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|" \
                 r"thousand|million|billion|dozen|half"
-_MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )charges?|budgets?|subscriptions?"
+_MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )(?<!in-)charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
 _MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|^\W*(?:did|has|have) (?:[\w'’-]+ ){{1,6}}?(?:get|got|"
                       rf"receive|received|been given|been awarded|getting) (?:any )?(?:[\w-]+ )?(?:funding|money|grants?|cash)\b|\b(?:what|which) (?:[\w-]+ ){{0,2}}?grants? (?:can|could|are|is|do|does)\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
@@ -35,7 +35,7 @@ _MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|^\W*(?:did|ha
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
                       rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|put in|putting in|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
-                      rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|(?<!in )charge|charges|charged)\b", re.IGNORECASE)
+                      rf"\b({_MONEY_WORDS}) (of|for)\b|\b(cost|costs|costed|(?<!in )(?<!in-)charge|charges|charged)\b", re.IGNORECASE)
 _MASS = re.compile(r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
                    re.IGNORECASE)
 _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?(population|number)\b|\bpopulation of\b|"
@@ -82,7 +82,8 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"\badopted (?:them|it|these|those)\b|\b(?:measurable|tangible) (?:drop|fall|reduction|decrease|improvements?|impacts?|"
                         r"results?|differences?|change)\b|\bhow (?:was|were|is|are) (?:[\w'’-]+ ){1,8}?received\b|\bwhat happened (?:to|after|next|"
                         r"once|when)\b|^\W*(?:has|have|did) (?:[\w'’-]+ ){1,8}?(?:approved|endorsed|backed|ratified)\b|"
-                        r"\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b", re.IGNORECASE)
+                        r"\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b|\bhow many (?:[\w'’-]+ ){1,4}?actually "
+                        r"(?:turned up|went|attended|came|took part|signed up|used|opened|reached|benefited)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
@@ -94,7 +95,7 @@ _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|re
                          re.IGNORECASE)
 # "What does Mazzucato's Mission Critical 01 recommend?": what a work the guidance only cites argues (not what
 # Socitm or its prospectus suggests, which is what the guidance is).
-_ARGUES_Q = re.compile(r"\bwhat (?:does|did|do) (?P<who>(?:[\w'’-]+ ){1,8}?)(?:recommend|argue|propose|conclude|suggest|"
+_ARGUES_Q = re.compile(r"\bwhat (?:does|did|do|has|have) (?P<who>(?:[\w'’-]+ ){1,8}?)(?:recommend|argue|propose|conclude|suggest|"
                        r"advise|advocate|call for|(?:herself |himself |itself |themselves )?(?:think|make) of)\w*\b",
                        re.IGNORECASE)
 _SELF = frozenset({"socitm", "the prospectus", "the guidance", "the response", "the document", "the blog", "the piece",
@@ -214,7 +215,7 @@ _INSTITUTION_Q = re.compile(r"\bwhich (?P<what>universit(?:y|ies)|colleges?|hosp
 # "Where would I find population forecasts?" asks where to look, not for a number.
 _WHERE_Q = re.compile(r"^\W*where (?:can|could|would|do|should|might) (?:i|we|you|one) (?:find|get|look|see)\b", re.IGNORECASE)
 # "How does it compare with Manchester's?": a comparison the guidance must make.
-_COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b|\bdifference between\b|"
+_COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b|\bdifference between\b|\boverlaps?\b|"
                         r"\b(?:doing|done|performing|performed|faring|fared) (?:any )?(?:better|worse) than\b|"
                         r"^\W*(?:is|are|was|were) (?:[\w'’-]+ ){1,6}?(?:better|worse) than\b|"
                         r"\bshould (?:i|we|my \w+|our \w+|a council|councils|a \w+) (?:use|choose|pick|go with|adopt|buy|copy|"
@@ -223,7 +224,7 @@ _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compa
                         re.IGNORECASE)
 _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in contrast|similar to|the same as)\b", re.IGNORECASE)
 # "What broadband speed should we aim for?": a measure.
-_SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat (?:speeds?|bandwidth|capacity)\b|"
+_SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat (?:speeds?|bandwidth|capacity)\b|\bbandwidth\b|"
                       r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,5}?(?:figure|score|rating)s?\b(?! out)", re.IGNORECASE)
 # "How much did each workshop get?": an amount per item, which a total does not give.
 _EACH_Q = re.compile(r"\b(each|per|apiece|a head|on average)\b", re.IGNORECASE)
@@ -596,7 +597,8 @@ KINDS = (
     Kind("product", _product_asked, _new_name),
     # a figure is a number of any kind, a year included ("net zero by 2035")
     Kind("measure", lambda q: "" if (_MEASURE_Q.search(q) or _SPEED_Q.search(q)) and not _COUNT_Q.search(q) else None,
-         _counted),  # "in tonnes", "what score" (a count asks the same of its own)
+         lambda text, detail: _counted(_NAMED_YEARS.sub("", text), detail)),  # "in tonnes", "what score" (not
+    # "Digital Vision 2030"; a count asks the same of its own)
     Kind("comparison", _when(_COMPARE_Q), _has(_COMPARE)),
     Kind("figure", _when(_TARGET_Q, _DATE_Q),  # not the years of a plan's name ("the Cornwall Plan 2020-2050")
          lambda text, detail: bool(_COUNT.search(t := _NAMED_YEARS.sub("", text)) or _DATE.search(t) or _PERCENT.search(t))),

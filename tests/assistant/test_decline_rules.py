@@ -320,6 +320,8 @@ NOT_GIVEN = [
     "did bicester get any government funding for its healthy new town?",  # a sum of money
     "which company maintains lichfield's baseline tool?",  # who maintains it
     "what colour is the bicester healthy new towns logo?",  # a subject it never covers
+    "what has the mayor of london recommended for youth clubs?",  # what another party recommends
+    "do the five missions overlap with the levelling up missions?",  # a comparison
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -374,6 +376,8 @@ GIVEN = [
     "which yorkshire council did socitm back to make better use of its data in care?",  # East Riding of Yorkshire
     "which firms did bristol council join forces with on its heat network venture?",  # "Council, Ameresco": two names
     "camden's commission: when did it run and how many missions did it end up with?",  # "end up with" is no outcome
+    "whose ideas is the mission-led approach borrowed from?",  # "borrowed" is no public borrowing
+    "what kind of people-in-charge does socitm want for each place?",  # "in-charge" is no price
 ]
 
 
