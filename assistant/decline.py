@@ -83,7 +83,8 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"results?|differences?|change)\b|\bhow (?:was|were|is|are) (?:[\w'’-]+ ){1,8}?received\b|\bwhat happened (?:to|after|next|"
                         r"once|when)\b|^\W*(?:has|have|did) (?:[\w'’-]+ ){1,8}?(?:approved|endorsed|backed|ratified)\b|"
                         r"\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b|\bhow many (?:[\w'’-]+ ){1,4}?actually "
-                        r"(?:turned up|went|attended|came|took part|signed up|used|opened|reached|benefited)\b", re.IGNORECASE)
+                        r"(?:turned up|went|attended|came|took part|signed up|used|opened|reached|benefited)\b|"
+                        r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
@@ -255,7 +256,7 @@ _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry
                       r"organisations?|publishers?|think tanks?)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
                       r"oversees|oversaw|designated|appointed|accredits|accredited|certifies|certified|approves|"
-                      r"approved|signed off|signs off|maintains|maintained|running|managing|leading|chairing|heading|"
+                      r"approved|signed off|signs off|maintains|maintained|running|managing|leading|chairing|heading|paid for|pays for|"
                       r"came up with|coined|invented|devised|originated|created|developed|designed|built)\b", re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
@@ -277,7 +278,7 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "signed off": "signed off|signed|approved", "signs off": "signed off|signs off|signed|approved",
           "maintains": "maintained|maintains", "maintained": "maintained", "running": "run|runs|running|led by",
           "managing": "managed|manages|manager", "leading": "led|leads|leader", "chairing": "chaired|chairs|chair",
-          "heading": "headed|heads|head"}
+          "heading": "headed|heads|head", "paid for": "funded|funding from|paid for", "pays for": "funded|funding from|pays for"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
@@ -298,7 +299,9 @@ _HOWTO_Q = re.compile(rf"{_STEPS_Q.pattern}|\bsteps (to|for)\b|\b(first|next|wha
 # description does say how it works: "How does Islington's social prescribing work?").
 _WORKS_Q = re.compile(r"\bhow (?:does|do) (?:the )?(?:[\w'’-]+ ){0,3}?(?:model|framework|economics|theory) (?:actually )?work\b|"
                       r"\bexplain how\b.*\bworks?\b|"
-                      r"\bhow (?:the )?(?:[\w'’-]+ ){1,4}?(?:model|framework|index|tool|scheme) (?:actually )?works\b", re.IGNORECASE)
+                      r"\bhow (?:the )?(?:[\w'’-]+ ){1,4}?(?:model|framework|index|tool|scheme) (?:actually )?works\b|"
+                      r"\b(?:dimensions|components|elements|parts) of (?:the )?(?:[\w'’-]+ ){0,4}?(?:model|framework|foundation|"
+                      r"index|ceiling)\b", re.IGNORECASE)
 _WORKS = re.compile(r"\b(works by|consists of|is made up of|comprises|is calculated|step (?:1|one))\b", re.IGNORECASE)
 _STEPS = re.compile(r"\bstep (?:1|one)\b|\bfirst(?:ly)?,|\bthen\b.*\bfinally\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
@@ -321,7 +324,7 @@ _ROLE_NAME_Q = re.compile(rf"\b(?:the|their|its|his|her) (?:[\w-]+ ){{0,2}}?(?P<
                           re.IGNORECASE)
 # "Which cabinet member leads on it?"
 _WHICH_ROLE_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(?P<role>cabinet member|portfolio holder|councillor|officer|minister|mp|"
-                           r"president|chair|chief executive|ceo|director)\b",
+                           r"president|chair|chief executive|ceo|director)s?\b",
                            re.IGNORECASE)
 _CONTACT = re.compile(r"\b0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|[\w.+-]+@[\w-]+\.[\w.]+|"
                       r"\bhttps?://|\bwww\.")
@@ -425,7 +428,7 @@ def _has(pattern: re.Pattern[str]) -> Callable[[str, str], bool]:
     return lambda text, detail: bool(pattern.search(text))
 
 
-_WHICH_OF_N = re.compile(rf"\bwhich of the (\d+|{_NUMBER_WORDS}) \w+", re.IGNORECASE)
+_WHICH_OF_N = re.compile(rf"\bwhich (?:of the )?(\d+|{_NUMBER_WORDS}) \w+", re.IGNORECASE)
 
 
 def _list_size(question: str) -> str | None:

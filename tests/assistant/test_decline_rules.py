@@ -322,6 +322,11 @@ NOT_GIVEN = [
     "what colour is the bicester healthy new towns logo?",  # a subject it never covers
     "what has the mayor of london recommended for youth clubs?",  # what another party recommends
     "do the five missions overlap with the levelling up missions?",  # a comparison
+    "which hampshire councillors lead the retrofit programme?",  # people in a role
+    "who paid for lichfield's carbon baseline tool?",  # who paid
+    "how has crime in croydon changed since the martial arts club opened?",  # an outcome
+    "what are the components of the social progress index model?",  # how a model is made up
+    "which 12 missions does the levelling up white paper set out?",  # a list of twelve
 ]
 GIVEN = [
     "roughly how many members does socitm have?",

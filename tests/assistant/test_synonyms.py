@@ -52,6 +52,7 @@ CITED = [  # a member's everyday words, and the guidance's passage the answer mu
     ("what funding deal does socitm want for councils instead of year-to-year budgets?", "three-year funding settlements"),
     # answered at all because the best sentence is also scored against the guidance's words (neighbourhood policing)
     ("what does socitm say about bobbies on the beat?", "Neighbourhood policing"),
+    ("is there anything on plug-in car chargers or cycle lanes?", "electric vehicle charging infrastructure"),
 ]
 
 
