@@ -166,12 +166,12 @@ class Assistant:
         known = self.index.acronyms()  # "a CSP" is searched with "community safety partnerships"
         asked = expand(question, known)
         qv = embedder.encode_query(asked)
-        hits = self._candidates(asked, depth, qv)
+        keywords = for_keywords(asked)  # the question in the guidance's words (synonyms.txt)
+        hits = self._candidates(asked, depth, qv, keywords)
         queries, weights, sw = [qv], [1.0], None
-        # the question in the guidance's words, when the thesaurus rewrites it ("getting in early": "early
-        # intervention prevention"): sentences are scored against it too, so the one that answers can open the answer
-        keywords = for_keywords(asked) if not search.dependent else asked
-        kv = embedder.encode_query(keywords) if keywords != asked else None
+        # when the thesaurus rewrites a question ("getting in early": "early intervention prevention"), sentences are
+        # scored against the rewrite too, so the one that answers can open the answer
+        kv = embedder.encode_query(keywords) if keywords != asked and not search.dependent else None
         if kv is not None:
             queries, weights = [qv, kv], [1 - KEYWORD_SENTENCES, KEYWORD_SENTENCES]
         dense = max((h.dense for h in hits), default=0.0)
@@ -204,10 +204,10 @@ class Assistant:
             if hits and hits[0].chunk.chunk_id in named else []
         return Evidence(search, hits, units, self._signals(question, search, hits, units, dense, kv), lead)
 
-    def _candidates(self, query: str, depth: int, vector: np.ndarray) -> list[Hit]:
-        """Hybrid hits with keyword search given the guidance's words for everyday phrases (synonyms.txt), then
-        the hits of the query as asked that those displaced."""
-        keywords = for_keywords(query)
+    def _candidates(self, query: str, depth: int, vector: np.ndarray, keywords: str | None = None) -> list[Hit]:
+        """Hybrid hits with keyword search given the guidance's words for everyday phrases (synonyms.txt, or
+        `keywords` when the caller has them), then the hits of the query as asked that those displaced."""
+        keywords = for_keywords(query) if keywords is None else keywords
         if keywords == query:
             return self.retriever.retrieve(query, depth, vector=vector)
         hits, asked = self.retriever.retrieve_many([keywords, query], depth, vector=vector)  # one dense search

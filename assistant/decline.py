@@ -55,10 +55,10 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ 
                            r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals|critics|commentators|"
                            r"experts|academics|researchers|neighbourhoods|wards|streets)\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
-# "What were its emissions in tonnes?": a measure, which only a number gives.
 # "What age range counts as a young person?": ages, which a number alone does not give ("By 2025")
 _AGE_Q = re.compile(r"\bwhat age(?: range| group| bracket|s)?\b|\bhow old\b|\bage (?:range|limit|group|bracket)\b", re.IGNORECASE)
 _AGE = re.compile(r"\baged?\b|\bages\b|\byears? old\b|\b(?:under|over)[- ]\d\d\b|\b\d{1,2}\s?(?:-|–|to)\s?\d{1,2}[- ]year", re.IGNORECASE)
+# "What were its emissions in tonnes?": a measure, which only a number gives.
 _MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\bper (?:resident|person|head|household|pupil|capita)\b|"
                         r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|terabits|gigabits|"
                         r"megabits|tbps|gbps|mbps|"
@@ -131,13 +131,13 @@ _ELIGIBLE_Q = re.compile(r"^\W*(?:can|could|may) (?:someone|anyone|residents?|pe
 _ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|requirements?|criteria|qualif\w+|"
                        r"entitled|residents of|registered with)\b", re.IGNORECASE)
 # "Will the Bicester model be copied elsewhere?": a prediction, which the guidance never makes.
-_PREDICT_Q = re.compile(r"^\W*will (?:[\w'’-]+ ){1,8}?(?:actually |really |ever |eventually )?(?:achieve|succeed|work|become|adopt|accept|implement|"
-                        r"be copied|be replicated|be adopted|be rolled out|be extended|deliver|meet|hit|reach|be met|"
-                        r"pay off|be achieved|happen|last|survive)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
+_COMES_TRUE = r"achieve|succeed|work|deliver|be met|be achieved|happen|last|survive"
+_PREDICT_Q = re.compile(rf"^\W*will (?:[\w'’-]+ ){{1,8}}?(?:actually |really |ever |eventually )?(?:{_COMES_TRUE}|become|adopt|"
+                        r"accept|implement|be copied|be replicated|be adopted|be rolled out|be extended|meet|hit|reach|"
+                        r"pay off)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
                         r"\bwhat (?:will|is going to) happen\b|^\W*will (?:the )?(?:government|uk|britain|country|ministers?) "
                         r"(?:actually |really |ever )?(?:make|manage|deliver|meet|hit)\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
-                        r"(?:[\w'’-]+ ){1,6}?will (?:actually |really |ever |still )?(?:achieve|succeed|work|survive|last|"
-                        r"be met|be achieved|deliver|happen)\b", re.IGNORECASE)
+                        rf"(?:[\w'’-]+ ){{1,6}}?will (?:actually |really |ever |still )?(?:{_COMES_TRUE})\b", re.IGNORECASE)
 _PREDICT = re.compile(r"\b(likely|unlikely|expected to|expects?|on track|forecasts?|predict\w*|projected)\b", re.IGNORECASE)
 # "Does Edinburgh's plan include a low emission zone?": the thing asked about, in the words of a sentence.
 _INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(?:include|contain|feature|incorporate)s? "
@@ -459,14 +459,24 @@ def _counts(text: str, counted: set[str]) -> bool:
     return any(set(tokenize(text[m.end():m.end() + 80])[:6]) & counted for m in _numbers(text))
 
 
+def _without_plan_years(text: str) -> str:
+    """The text without the years of a plan's name ("the Cornwall Plan 2020-2050", "Digital Vision 2030")."""
+    return _NAMED_YEARS.sub("", text)
+
+
 def _dated(text: str, detail: str) -> bool:
     """A date; for "what years does it run over" the years of a plan's name do; for "by what year", a year."""
     if detail == "span":
         return bool(_DATE.search(text))
     if detail == "deadline" and not _DEADLINE.search(text):  # "3 February provided an opportunity" sets none
         return False
-    text = _NAMED_YEARS.sub("", text)
+    text = _without_plan_years(text)
     return bool((_YEAR if detail == "year" else _DATE).search(text))
+
+
+def _figure(text: str) -> bool:
+    """A number, a date or a percentage."""
+    return bool(_COUNT.search(text) or _DATE.search(text) or _PERCENT.search(text))
 
 
 def _sums(text: str) -> list[str]:
@@ -600,11 +610,11 @@ KINDS = (
     Kind("product", _product_asked, _new_name),
     # a figure is a number of any kind, a year included ("net zero by 2035")
     Kind("measure", lambda q: "" if (_MEASURE_Q.search(q) or _SPEED_Q.search(q)) and not _COUNT_Q.search(q) else None,
-         lambda text, detail: _counted(_NAMED_YEARS.sub("", text), detail)),  # "in tonnes", "what score" (not
+         lambda text, detail: _counted(_without_plan_years(text), detail)),  # "in tonnes", "what score" (not
     # "Digital Vision 2030"; a count asks the same of its own)
     Kind("comparison", _when(_COMPARE_Q), _has(_COMPARE)),
     Kind("figure", _when(_TARGET_Q, _DATE_Q),  # not the years of a plan's name ("the Cornwall Plan 2020-2050")
-         lambda text, detail: bool(_COUNT.search(t := _NAMED_YEARS.sub("", text)) or _DATE.search(t) or _PERCENT.search(t))),
+         lambda text, detail: _figure(_without_plan_years(text))),
     Kind("outcome", _when(_OUTCOME_Q), _has(_OUTCOME)),
     Kind("ranking", _when(_RANKING_Q), _has(_RANKING)),
     Kind("findings", lambda q: "" if _FINDINGS_Q.search(q) else _argued(q), _has(_FINDINGS)),

@@ -2,9 +2,9 @@
 
 "Our villages have dreadful mobile signal" shares no keyword with "poor digital coverage, especially in rural
 areas", and the small embedding model does not bridge it either. Keyword search gets the guidance's words as
-well ("... digital coverage connectivity infrastructure rural"); the dense search and the sentence scores keep
-the question as asked, and the confidence takes the best sentence's cosine with either. The groups are in
-synonyms.txt, written for UK local public services and never for a single question.
+well ("... digital coverage connectivity infrastructure rural"); the dense search keeps the question as asked,
+sentences are scored against both (half each), and the confidence takes the best sentence's cosine with either.
+The groups are in synonyms.txt, written for UK local public services and never for a single question.
 """
 
 from __future__ import annotations
