@@ -31,6 +31,7 @@ _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )(?<
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
 _MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|^\W*(?:did|has|have) (?:[\w'’-]+ ){{1,6}}?(?:get|got|"
                       rf"receive|received|been given|been awarded|getting) (?:any )?(?:[\w-]+ )?(?:funding|money|grants?|cash)\b|\b(?:what|which) (?:[\w-]+ ){{0,2}}?grants? (?:can|could|are|is|do|does)\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
+                      rf"\bhow (?:is|are|was|were|will) (?:\S+ ){{0,4}}?(?:split|divided|shared out|broken down)\b|"
                       rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
                       rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|put in|putting in|"
@@ -53,8 +54,10 @@ _DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(a
 _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universit(?:y|ies)|colleges?|schools|hospitals|"
                            r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals|critics|commentators|"
-                           r"experts|academics|researchers|neighbourhoods|wards|streets)\b"
-                           r"(?! (?:do|does|should|can|could|would|might|must|will)\b)", re.IGNORECASE)
+                           r"experts|academics|researchers|neighbourhoods|wards|streets|"
+                           r"areas(?= (?:got|received|won|were given|have been given|benefited)\b))\b"
+                           r"(?! (?:do|does|should|can|could|would|might|must|will|(?:is|are) (?:[\w'’-]+ ){1,5}?"
+                           r"(?:aimed|targeted|meant))\b)", re.IGNORECASE)
 # "What age range counts as a young person?": ages, which a number alone does not give ("By 2025")
 _AGE_Q = re.compile(r"\bwhat age(?: range| group| bracket|s)?\b|\bhow old\b|\bage (?:range|limit|group|bracket)\b", re.IGNORECASE)
 _AGE = re.compile(r"\baged?\b|\bages\b|\byears? old\b|\b(?:under|over)[- ]\d\d\b|\b\d{1,2}\s?(?:-|–|to)\s?\d{1,2}[- ]year", re.IGNORECASE)
@@ -68,11 +71,13 @@ _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ )
                        r"\btargets? (?:(?:for|on) (?:[\w'’-]+ ){0,4}?)?(?:for|by|in) (?:19|20)\d\d\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done|perform|performed|fare|fared)\b|"
+                        r"\bwhat went (?:wrong|badly|well)\b|^\W*(?:has|have) (?:\S+ ){1,8}?(?:reduced|cut|lowered|hit|met|"
+                        r"achieved|saved|improved)\b[^?]*\byet\b|"
                         r"\b(has|have|had|did)\b(?: [\w'’-]+){1,7}? (actuall?y |really |ever |already )?(hit|met|achieved|reduce|cut|lower|"
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
-                        r"\b(has|have)\b(?: [\w'’-]+){1,6}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
+                        r"\b(has|have)\b(?: [^\s?]+){1,8}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
                         r"created|attracted|delivered|brought|gone down|gone up|fallen|dropped|risen|decreased|declined)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b(?! with\b)|\b(has|have)\b(?: [\w'’-]+){1,6}? "
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
@@ -96,7 +101,7 @@ _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|re
                          re.IGNORECASE)
 # "What does Mazzucato's Mission Critical 01 recommend?": what a work the guidance only cites argues (not what
 # Socitm or its prospectus suggests, which is what the guidance is).
-_ARGUES_Q = re.compile(r"\bwhat (?:does|did|do|has|have) (?P<who>(?:[\w'’-]+ ){1,8}?)(?:recommend|argue|propose|conclude|suggest|"
+_ARGUES_Q = re.compile(r"\bwhat (?:else )?(?:does|did|do|has|have) (?P<who>(?:[\w'’-]+ ){1,8}?)(?:recommend|argue|propose|conclude|suggest|"
                        r"advise|advocate|call for|(?:herself |himself |itself |themselves )?(?:think|make) of)\w*\b",
                        re.IGNORECASE)
 _SELF = frozenset({"socitm", "the prospectus", "the guidance", "the response", "the document", "the blog", "the piece",
@@ -125,7 +130,8 @@ _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed t
 _ELIGIBLE_Q = re.compile(r"^\W*(?:can|could|may) (?:someone|anyone|residents?|people|non-residents?|patients?|i|we|my \w+|"
                          r"our \w+|a \w+|small \w+|businesses|charities|schools|councils|organisations|other \w+)\b[^?]{0,80}?\b(?:use|join|access|apply|sign up|"
                          r"register|take part|be referred|benefit|qualify)\b|\b(?:is|are) (?:[\w'’-]+ ){0,4}?eligible\b|"
-                         r"\bwho (?:is|are) eligible\b|\b(?:entry|eligibility) (?:criteria|requirements)\b|"
+                         r"\bwho (?:is|are) eligible\b|^\W*(?:is|are) (?:[\w'’-]+ ){1,8}?(?:open|available|aimed|restricted|limited) (?:to|at)\b|"
+                         r"\b(?:entry|eligibility) (?:criteria|requirements)\b|"
                          r"\bwhat (?:grades|qualifications|scores?|marks|criteria|requirements)\b[^?]*\b(?:need|needed|"
                          r"required|must|have to)\b", re.IGNORECASE)
 _ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|requirements?|criteria|qualif\w+|"
@@ -137,7 +143,8 @@ _PREDICT_Q = re.compile(rf"^\W*will (?:[\w'’-]+ ){{1,8}}?(?:actually |really |
                         r"pay off)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
                         r"\bwhat (?:will|is going to) happen\b|^\W*will (?:the )?(?:government|uk|britain|country|ministers?) "
                         r"(?:actually |really |ever )?(?:make|manage|deliver|meet|hit)\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
-                        rf"(?:[\w'’-]+ ){{1,6}}?will (?:actually |really |ever |still )?(?:{_COMES_TRUE})\b", re.IGNORECASE)
+                        rf"(?:[\w'’-]+ ){{1,6}}?will (?:actually |really |ever |still )?(?:{_COMES_TRUE}|agree|grant|approve|"
+                        r"accept|introduce|bring in|commit|fund)\b", re.IGNORECASE)
 _PREDICT = re.compile(r"\b(likely|unlikely|expected to|expects?|on track|forecasts?|predict\w*|projected)\b", re.IGNORECASE)
 # "Does Edinburgh's plan include a low emission zone?": the thing asked about, in the words of a sentence.
 _INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(?:include|contain|feature|incorporate)s? "
@@ -145,9 +152,25 @@ _INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(
                          r"(?P<what>[^?]+)", re.IGNORECASE)  # a thing, not "making it easier"
 
 
+_AMONG_Q = re.compile(r"^\W*(?:is|are|was|were) (?:(?:an?|any|the|some) )?(?!(?:\w+ing|it|that|this|they|those|these|there)\b)"
+                      r"(?P<what>[^?]+?) (?:one of|among) (?:the|its|their)\b", re.IGNORECASE)  # "is X one of the subjects"
+
+
+_ANY = "@any"  # in a contents question's detail: any word of the thing will do ("is X one of the ...")
+
+
 def _includes_asked(question: str) -> str | None:
-    m = _INCLUDES_Q.search(question)
-    return " ".join(t for t in tokenize(m.group("what")) if t not in GENERIC_TERMS) if m else None
+    """The thing a named plan is asked to include; with _ANY when the question asks whether it is "one of" a
+    list, whose items the member may word otherwise ("is the squeeze on household budgets one of them?")."""
+    question = _unaliased(question)  # "is Holyrood one of the governments": the Scottish Government
+    m = _INCLUDES_Q.search(question) or _AMONG_Q.search(question)
+    if not m:
+        return None
+    words = [t for t in tokenize(m.group("what")) if t not in GENERIC_TERMS]
+    if m.re is _AMONG_Q:  # ... or the guidance's word for one (synonyms.txt: household budgets, cost of living)
+        alts = alternatives(m.group("what"))
+        return " ".join([_ANY, *words, *sorted({a for t in words for a in alts.get(t, ())} - set(words))])
+    return " ".join(words)
 
 
 def _included(text: str, detail: str) -> bool:
@@ -156,7 +179,7 @@ def _included(text: str, detail: str) -> bool:
     wanted = set(detail.split())
     present = set(tokenize(text))
     present |= {t[:-1] for t in present if t.endswith("s")}
-    return wanted <= present
+    return bool(wanted - {_ANY} & present) if _ANY in wanted else wanted <= present
 
 
 # "Where in Blackpool is the site?": a location, which a sentence must give ("based at", a street, a building)
@@ -226,9 +249,10 @@ _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compa
 _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in contrast|similar to|the same as)\b", re.IGNORECASE)
 # "What broadband speed should we aim for?": a measure.
 _SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat (?:speeds?|bandwidth|capacity)\b|\bbandwidth\b|"
+                      r"\blatency\b|\bmilliseconds\b|\bround[- ]trip\b|"
                       r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,5}?(?:figure|score|rating)s?\b(?! out)", re.IGNORECASE)
 # "How much did each workshop get?": an amount per item, which a total does not give.
-_EACH_Q = re.compile(r"\b(each|per|apiece|a head|on average)\b", re.IGNORECASE)
+_EACH_Q = re.compile(r"\b(each|per|apiece|a head|on average|split|divided|shared out|broken down|breakdown)\b", re.IGNORECASE)
 # "How often does it meet?": a frequency, which a sentence must state.
 _FREQUENCY_Q = re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times (a|an|per|each|every)\b", re.IGNORECASE)
 _FREQUENCY = re.compile(r"\b(every|each|per|a|once a|twice a) (day|week|fortnight|month|quarter|year|term)\b|\b(daily|weekly|"
@@ -238,7 +262,8 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
                          re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
-                        r"packages?|compan(?:y|ies)|firms?|martial arts?|sports?|political part(?:y|ies))\b|\b(?:what|which) specific (?!(?:societal |social |big )?(?:problems|issues|challenges)\b)|\bnames? of (?:the |its |"
+                        r"packages?|systems?|compan(?:y|ies)|firms?|martial arts?|sports?|political part(?:y|ies))\b|"
+                        r"\bwhich (?:[\w-]+ ){0,3}?(?:teams?|directorates?)\b|\b(?:what|which) specific (?!(?:societal |social |big )?(?:problems|issues|challenges)\b)|\bnames? of (?:the |its |"
                         r"their )?(?:[\w-]+ ){0,3}?(?:clubs|schools|projects|schemes|groups|organisations|companies|charities)\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
@@ -257,7 +282,7 @@ _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
                       r"oversees|oversaw|designated|appointed|accredits|accredited|certifies|certified|approves|"
                       r"approved|signed off|signs off|maintains|maintained|running|managing|leading|chairing|heading|paid for|pays for|"
-                      r"came up with|coined|invented|devised|originated|created|developed|designed|built)\b", re.IGNORECASE)
+                      r"came up with|coined|invented|devised|originated|created|developed|designed|built|responsible for)\b", re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
           "chairs": "chaired|chairs|chair", "chaired": "chaired|chair", "leads": "led|leads|leader",
@@ -278,10 +303,11 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "signed off": "signed off|signed|approved", "signs off": "signed off|signs off|signed|approved",
           "maintains": "maintained|maintains", "maintained": "maintained", "running": "run|runs|running|led by",
           "managing": "managed|manages|manager", "leading": "led|leads|leader", "chairing": "chaired|chairs|chair",
-          "heading": "headed|heads|head", "paid for": "funded|funding from|paid for", "pays for": "funded|funding from|pays for"}
+          "heading": "headed|heads|head", "paid for": "funded|funding from|paid for", "pays for": "funded|funding from|pays for",
+          "responsible for": "responsible|in charge|led by|leads"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
-LIST_Q = re.compile(rf"\b(list|name|what are|what were|which are|which were|give me|tell me|set out|spell out|"
+LIST_Q = re.compile(rf"\b(list|name|what (?:exactly |precisely )?are|what (?:exactly |precisely )?were|which are|which were|give me|tell me|set out|spell out|"
                      rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your |"
                      rf"(?:the )?(?:[\w-]+ )?[\w-]+(?:['’]s|s['’]) (?=other |remaining ))?(other |remaining )?"
                      rf"(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
@@ -390,6 +416,12 @@ DEMONYMS = {"cornish": "cornwall", "welsh": "wales", "scottish": "scotland", "sc
             "londoners": "london", "glaswegian": "glasgow", "cumbrian": "cumbria", "devonian": "devon",
             "yorkshireman": "yorkshire", "northumbrian": "northumberland", "kentish": "kent"}
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*")
+COUNTIES = Path(__file__).with_name("counties.txt")
+
+
+def county_towns(question: str) -> dict[str, frozenset[str]]:
+    """{term of a county or nickname in `question`: the terms of the guidance's towns there} (counties.txt)."""
+    return alternatives(question, COUNTIES)
 
 
 @dataclass
@@ -517,7 +549,7 @@ def asks_for_product(question: str) -> bool:
 
 
 _PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties neighbourhoods wards "
-                          "streets".split())
+                          "streets areas".split())
 _PLACE = "@place"  # in a product question's detail: it asks for a place ("which councils ...")
 _PLACE_WORDS = "Council|Borough|City|County|District|Metropolitan"
 
@@ -665,6 +697,7 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
     question = _unaliased(question)
     out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence) \
         + unknown_bodies(question, evidence) + unknown_labels(question, evidence)
+    said, towns = set(tokenize(evidence)), county_towns(question)
     capitalised = set(_names(question))
     for m in _WORDS.finditer(question):
         word = re.sub(r"['’]s?$", "", m.group(0))
@@ -675,6 +708,8 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
         terms = tokenize(word) + tokenize(DEMONYMS.get(word.lower(), ""))
         if not terms or any(t in bm25.vocab for t in terms):
             continue
+        if any(towns.get(t, frozenset()) & said for t in terms):
+            continue  # a county whose town the passages name: "Staffordshire" with Lichfield
         if word.rstrip("s").isupper() and _spelt_out(word.rstrip("s"), evidence):
             continue
         out.append(word)
@@ -682,12 +717,13 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
 
 
 _LABELLED = re.compile(rf"\b({'|'.join(_LABEL_WORDS)}) (\d{{1,2}})\b", re.IGNORECASE)
+_ISSUE = re.compile(r"\b([A-Za-z]+) (0\d)\b")  # "Mission Critical 02": a number with a leading zero is an issue's
 
 
 def unknown_labels(question: str, evidence: str) -> list[str]:
     """Numbered items ("Scope 3 emissions", "phase 2") that the retrieved passages do not name: guidance on
-    Scope 1 and Scope 2 says nothing about Scope 3."""
-    return [m.group(0) for m in _LABELLED.finditer(question)
+    Scope 1 and Scope 2 says nothing about Scope 3; nor guidance on "Mission Critical 01" about issue 02."""
+    return [m.group(0) for m in itertools.chain(_LABELLED.finditer(question), _ISSUE.finditer(question))
             if not re.search(rf"\b{m.group(1)}[ -]?{m.group(2)}\b", evidence, re.IGNORECASE)]
 
 
@@ -797,7 +833,7 @@ KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percent
 FOCUS_DEFAULT = 0.3
 # Facts a passage's heading may give: "University of Exeter Carbon Footprint Tool" names the university.
 _HEADED = frozenset({"institution"})
-FOCUS_MIN = {"count": 0.2, "howto": 0.5, "duration": 0.0, "product": 0.2, "location": 0.15}
+FOCUS_MIN = {"count": 0.2, "howto": 0.5, "duration": 0.0, "product": 0.2, "location": 0.15, "contents": 0.2}
 _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|are|is|were|was|will|would|can|could|have|has|"
                       r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
 
@@ -853,6 +889,7 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     # thoughts on levelling up?" is about levelling up, whatever "pick" and "thoughts" say
     # (a date's, when the guidance has any of them: "when will the first students sit it?" has none)
     alts = alternatives(question)  # a kind word the thesaurus maps to a subject is one ("its numbers": data)
+    towns = county_towns(asked or question)
     focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and (t not in KIND_TERMS or t in alts)}
     if kind in ("count", "date") and bm25 is not None:
         own = {t: w for t, w in focus.items() if t in bm25.vocab}
@@ -886,19 +923,24 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     # (not of knife crime); "how many schemes got money?": of schemes; "how many got funding?": of anything
     counted = set(tokenize(words[-1] if head else " ".join(words))) if words else set()
     counted |= {t for group in _ALIKE if counted & group for t in group}  # "how many schemes": "43 projects"
-    for u in units:
-        if not holds(u.text + (f" {context[u.rank]}" if kind in _HEADED else ""), kind, detail):
-            continue
-        present = set(tokenize(u.text + " " + context[u.rank]))
-        present |= {t[:-1] for t in present if t.endswith("s")}  # "CSPs" speaks to "a CSP" (the stemmer keeps it)
-        if not names <= present:
-            continue
-        if any(a.lower() not in present and not _spelt_out(a, u.text + " " + context[u.rank]) for a in acronyms):
-            continue  # "how much did the Croydon club get": a sentence about other places does not answer it
-        if counted and not (counted & present and _counts(u.text, counted)):
-            continue
-        if not focus or _share(focus, present, alts) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
-            return u
+    # a look-alike of the counted noun ("five stated missions" for "how many national goals") speaks to the question
+    # only when no sentence speaks to it in its own words ("the 12 missions that make up LU" for "how many missions")
+    for lookalike in (False, True) if counted else (False,):
+        for u in units:
+            if not holds(u.text + (f" {context[u.rank]}" if kind in _HEADED else ""), kind, detail):
+                continue
+            present = set(tokenize(u.text + " " + context[u.rank]))
+            present |= {t[:-1] for t in present if t.endswith("s")}  # "CSPs" speaks to "a CSP" (the stemmer keeps it)
+            if lookalike and counted & present:
+                present |= counted
+            if any(n not in present and not towns.get(n, frozenset()) & present for n in names):
+                continue  # a name, or its town ("Staffordshire": Lichfield), where the fact is
+            if any(a.lower() not in present and not _spelt_out(a, u.text + " " + context[u.rank]) for a in acronyms):
+                continue  # "how much did the Croydon club get": a sentence about other places does not answer it
+            if counted and not (counted & present and _counts(u.text, counted)):
+                continue
+            if not focus or _share(focus, present, alts) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
+                return u
     return None
 
 

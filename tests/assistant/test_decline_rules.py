@@ -95,7 +95,8 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("what are Cornwall's other four priorities?") == [("list", "4")]
     assert wanted_kinds("is the county on course for its 2030 goal?") == [("outcome", "")]
     assert wanted_kinds("what's the official definition of digital placemaking?") == [("definition", "")]
-    assert wanted_kinds("is the squeeze on household budgets one of the challenges?") == []  # no amount asked
+    assert wanted_kinds("is the squeeze on household budgets one of the challenges?") == [  # no amount asked
+        ("contents", "@any squeez household budget cost live")]  # any of its words, or the guidance's for them
     assert wanted_kinds("what's the price for a unitary council?") == [("money", "")]
     assert wanted_kinds("what did the review of the pilot conclude?") == [("findings", "")]
     assert wanted_kinds("is the toolkit free to use?") == [("money", "")]
@@ -120,6 +121,13 @@ def test_kinds_a_member_might_ask_that_the_guidance_never_gives():
     assert holds("The scheme is open to anyone registered with an Islington GP.", "eligibility")
     assert not holds("GPs refer residents to non-clinical services.", "eligibility")
     assert not holds("Missions set the state up for a more humble mode of governance.", "prediction")
+    assert wanted_kinds("is the toolkit aimed at primary schools?") == [("eligibility", "")]
+    assert wanted_kinds("what went wrong with the rollout?") == [("outcome", "")]
+    assert wanted_kinds("is welsh one of the subjects on offer?") == [("contents", "@any welsh")]
+    assert wanted_kinds("what exactly are the 12 missions?") == [("list", "12")]
+    assert wanted_kinds("how was the £2m split between schools?") == [("money", "each 2")]
+    assert wanted_kinds("which areas received funding?")[0][0] == "product"  # places by name
+    assert wanted_kinds("which areas does the fund support?") == []  # a kind of area
 
 
 def test_what_holds_each_kind():
@@ -327,6 +335,21 @@ NOT_GIVEN = [
     "how has crime in croydon changed since the martial arts club opened?",  # an outcome
     "what are the components of the social progress index model?",  # how a model is made up
     "which 12 missions does the levelling up white paper set out?",  # a list of twelve
+    "what went badly during the covid jab roll out for councils?",  # an outcome
+    "is the university of exeter's impact tool open to businesses?",  # who may take part
+    "has the exeter impact tool saved any carbon yet, and how much?",  # an outcome so far
+    "do you think ministers will agree to give councils more freedom over funding?",  # a prediction
+    "which data systems did luton use to build its observatory?",  # a product by name
+    "which areas won funding from the safer streets programme last year?",  # places by name
+    "who at bristol city council is responsible for city leap?",  # who is responsible
+    "what latency does the north atlantic loop cable offer?",  # a measure
+    "has the mayor's £1.4m actually reduced knife crime in lambeth?",  # an outcome (a sum in its subject)
+    "is python one of the subjects in the mbacc?",  # what a named thing includes
+    "what does mission critical 03 say about councils?",  # an issue the guidance does not cite
+    "what exactly are the 12 missions in the levelling up white paper?",  # a list of twelve
+    "how was the £1.4 million divided between the boroughs?",  # amounts each
+    "what else does mazzucato argue in mission critical 01?",  # another party's findings
+    "what is Staffordshire's approach to digital inclusion?",  # a county whose town the passages do not hold
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -383,6 +406,14 @@ GIVEN = [
     "camden's commission: when did it run and how many missions did it end up with?",  # "end up with" is no outcome
     "whose ideas is the mission-led approach borrowed from?",  # "borrowed" is no public borrowing
     "what kind of people-in-charge does socitm want for each place?",  # "in-charge" is no price
+    "What tool did the Staffordshire city build to measure its carbon?",  # Lichfield (counties.txt)
+    "What is the Oxfordshire healthy new town designed to include?",  # Bicester
+    "what can the Bedfordshire town's observatory tell me?",  # Luton
+    "What's in the Scottish capital's mobility plan?",  # Edinburgh
+    "does socitm favour nipping problems in the bud?",  # early intervention (synonyms.txt)
+    "how many national goals does socitm line its three roles up against?",  # five missions are goals
+    "which neighbourhoods is the safer streets programme aimed at?",  # a description, not names
+    "which areas get safer streets money?",  # which kind of area, not which got it
 ]
 
 
@@ -460,3 +491,6 @@ def test_numbered_items_the_passages_do_not_name():
     assert unknown_labels("does it cover scope 3 emissions?", evidence) == ["scope 3"]
     assert unknown_labels("what about Scope 2?", evidence) == []
     assert unknown_labels("what is phase 2 of the plan?", "Phase-2 starts next year.") == []
+    cited = "Mariana Mazzucato – Mission Critical 01"
+    assert unknown_labels("what does Mission Critical 02 say?", cited) == ["Critical 02"]  # an issue's number
+    assert unknown_labels("what does Mission Critical 01 say?", cited) == []
