@@ -31,7 +31,7 @@ _MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )(?<
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
 _MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|^\W*(?:did|has|have) (?:[\w'’-]+ ){{1,6}}?(?:get|got|"
                       rf"receive|received|been given|been awarded|getting) (?:any )?(?:[\w-]+ )?(?:funding|money|grants?|cash)\b|\b(?:what|which) (?:[\w-]+ ){{0,2}}?grants? (?:can|could|are|is|do|does)\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
-                      rf"\bhow (?:is|are|was|were|will) (?:\S+ ){{0,4}}?(?:split|divided|shared out|broken down)\b|"
+                      rf"\bhow (?:is|are|was|were|will) (?:\S+ ){{0,8}}?(?:split|divided|shared out|broken down)\b|"
                       rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
                       rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|put in|putting in|"
@@ -71,7 +71,9 @@ _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ )
                        r"\btargets? (?:(?:for|on) (?:[\w'’-]+ ){0,4}?)?(?:for|by|in) (?:19|20)\d\d\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done|perform|performed|fare|fared)\b|"
-                        r"\bwhat went (?:wrong|badly|well)\b|^\W*(?:has|have) (?:\S+ ){1,8}?(?:reduced|cut|lowered|hit|met|"
+                        r"\bwhat went (?:wrong|badly|well)\b|\bhow (?:has|have|did) (?:[\w'’-]+ ){1,6}?(?:respond|responded|react|reacted)\b|"
+                        r"^\W*(?:has|have) (?:it|they|the government|ministers) agreed to\b|"
+                        r"^\W*(?:has|have) (?:\S+ ){1,8}?(?:reduced|cut|lowered|hit|met|"
                         r"achieved|saved|improved)\b[^?]*\byet\b|"
                         r"\b(has|have|had|did)\b(?: [\w'’-]+){1,7}? (actuall?y |really |ever |already )?(hit|met|achieved|reduce|cut|lower|"
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
@@ -92,7 +94,7 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
-                         r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|show|reveal|recommend|propose)\b|"
+                         r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|reveal|recommend|propose)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b|"
                          r"\b(?:headline|key|main|top) (?:findings|results|conclusions)\b|\bfindings of\b|"
@@ -141,13 +143,15 @@ _COMES_TRUE = r"achieve|succeed|work|deliver|be met|be achieved|happen|last|surv
 _PREDICT_Q = re.compile(rf"^\W*will (?:[\w'’-]+ ){{1,8}}?(?:actually |really |ever |eventually )?(?:{_COMES_TRUE}|become|adopt|"
                         r"accept|implement|be copied|be replicated|be adopted|be rolled out|be extended|meet|hit|reach|"
                         r"pay off)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
-                        r"\bwhat (?:will|is going to) happen\b|^\W*will (?:the )?(?:government|uk|britain|country|ministers?) "
+                        r"\bwhat (?:will|is going to) happen\b|^\W*will (?:the |a )?(?:next |future |new |incoming )?(?:government|ministers?|"
+                        r"parliament|uk|labour|conservatives|tories)\b[^?]*\b(?:keep|scrap|drop|abandon|stick with|continue)\b|^\W*will (?:the )?(?:government|uk|britain|country|ministers?) "
                         r"(?:actually |really |ever )?(?:make|manage|deliver|meet|hit)\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
                         rf"(?:[\w'’-]+ ){{1,6}}?will (?:actually |really |ever |still )?(?:{_COMES_TRUE}|agree|grant|approve|"
                         r"accept|introduce|bring in|commit|fund)\b", re.IGNORECASE)
 _PREDICT = re.compile(r"\b(likely|unlikely|expected to|expects?|on track|forecasts?|predict\w*|projected)\b", re.IGNORECASE)
 # "Does Edinburgh's plan include a low emission zone?": the thing asked about, in the words of a sentence.
-_INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(?:include|contain|feature|incorporate)s? "
+_INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(?:(?:include|contain|feature|incorporate|use)s?|"
+                         r"draws? on|rel(?:y|ies) on) "
                          r"(?:(?:an?|any|the|some|anything (?:on|about)) )?(?!(?:\w+ing|it|that|this|them|those|these)\b)"
                          r"(?P<what>[^?]+)", re.IGNORECASE)  # a thing, not "making it easier"
 
@@ -156,6 +160,7 @@ _AMONG_Q = re.compile(r"^\W*(?:is|are|was|were) (?:(?:an?|any|the|some) )?(?!(?:
                       r"(?P<what>[^?]+?) (?:one of|among) (?:the|its|their)\b", re.IGNORECASE)  # "is X one of the subjects"
 
 
+_ABOUT = re.compile(r"^(?:[\w'’-]+ ){1,2}?(?:about|on|covering|regarding) (?=\S)", re.IGNORECASE)
 _ANY = "@any"  # in a contents question's detail: any word of the thing will do ("is X one of the ...")
 
 
@@ -166,9 +171,10 @@ def _includes_asked(question: str) -> str | None:
     m = _INCLUDES_Q.search(question) or _AMONG_Q.search(question)
     if not m:
         return None
-    words = [t for t in tokenize(m.group("what")) if t not in GENERIC_TERMS]
+    thing = _ABOUT.sub("", m.group("what"))  # "a principle about automating services": automating services
+    words = [t for t in tokenize(thing) if t not in GENERIC_TERMS]
     if m.re is _AMONG_Q:  # ... or the guidance's word for one (synonyms.txt: household budgets, cost of living)
-        alts = alternatives(m.group("what"))
+        alts = alternatives(thing)
         return " ".join([_ANY, *words, *sorted({a for t in words for a in alts.get(t, ())} - set(words))])
     return " ".join(words)
 
@@ -183,10 +189,10 @@ def _included(text: str, detail: str) -> bool:
 
 
 # "Where in Blackpool is the site?": a location, which a sentence must give ("based at", a street, a building)
-_WHERE_AT_Q = re.compile(r"\bwhere (?:in|exactly|precisely|physically)\b|\bphysically located\b|\bwhat (?:street|address|postcode)\b",
+_WHERE_AT_Q = re.compile(r"\bwhere (?:in|exactly|precisely|physically)\b|\bphysically located\b|\bashore\b|\blandfall\b|\bwhat (?:street|address|postcode)\b",
                          re.IGNORECASE)
 _WHERE_AT = re.compile(r"\b(?:located|situated|based|held) (?:in|at|on|near)\b|\b(?:street|road|avenue|lane|square|house|"
-                       r"building|centre|site|postcode)\b", re.IGNORECASE)
+                       r"building(?! on)|centre|site|postcode)\b", re.IGNORECASE)  # not "Building on its accessibility"
 # "Did Mazzucato help write it?": who wrote it, which a sentence must say ("written by")
 _WROTE_Q = re.compile(r"^\W*did (?!socitm\b|they\b|it\b|you\b|we\b)(?:[\w'’-]+ ){1,4}?(?:help )?(?:write|author|draft|"
                       r"co-write)\b", re.IGNORECASE)  # not "did Socitm write a prospectus on ...?", which it answers
@@ -216,7 +222,8 @@ _PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(membe
                        r"(board|committee|panel|executive|cabinet)\b",
                        re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
-_RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bwhich\b[^?]*\b(?:best|worst)\W*$|\bthe first (?:uk |english |british |scottish |welsh |"
+_RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bwhich (?:one|of (?:them|these|those))\b[^?]*\bfirst\b|"
+                        r"\b(?:single )?(?:largest|biggest|greatest|main) (?:single )?(?:source|cause|contributor|driver)s?\b|\bwhich\b[^?]*\b(?:best|worst)\W*$|\bthe first (?:uk |english |british |scottish |welsh |"
                         r"local )?(?:council|authority|city|town|place|organisation|area|region|county|borough)s? to\b|\bmost important\b|\bmatters? most\b|"
                         r"\brank(s|ed|ing)?\b|\bor (?:[\w'’-]+ ){1,4}?first\b|\b(did|do|does|done) (it |this |that )?(the )?best\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
                         r"\bbest[- ]performing\b|\bwhich\b.*\b(scores?|scored|ranks?|ranked|rated|performs?|performed|"
@@ -276,7 +283,7 @@ _CHOSEN_Q = re.compile(r"\bhow (?:were|was|are|is) (?:[\w'’-]+ ){1,6}?(?:chose
 _CHOSEN = re.compile(r"\b(chosen|selected|selection|picked|appointed|procured|procurement|tender\w*|competition|criteria)\b",
                      re.IGNORECASE)
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body|institutes?|researchers|"
-                      r"compan(?:y|ies)|firms?|"
+                      r"compan(?:y|ies)|firms?|trusts?|"
                       r"academics|"
                       r"organisations?|publishers?|think tanks?)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
@@ -823,6 +830,8 @@ GENERIC_TERMS = frozenset(tokenize("Socitm council councils local prospectus gui
 KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percentage percent proportion number total "
                                 "when date year day month deadline who wrote written published chairs chair leads "
                                 "runs funds list name all every first originally initially original ago"))
+# Verbs that ask when something appeared ("when did it first come out?"), not what it is about.
+_APPEARED = frozenset(tokenize("come came comes out released launched issued"))
 
 
 # Share of the question's specific vocabulary (IDF-weighted) that a sentence giving the fact must speak to.
@@ -850,7 +859,7 @@ _ALIKE = [frozenset(tokenize(g)) for g in (
     "staff employees workers workforce",
     "homes houses households properties dwellings",
     "firms companies businesses organisations organizations",
-    "mission missions goal goals objective objectives aim aims",
+    "mission missions goal goals objective objectives aim aims priority priorities",
     "plan plans strategy strategies")]
 
 
@@ -891,6 +900,8 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     alts = alternatives(question)  # a kind word the thesaurus maps to a subject is one ("its numbers": data)
     towns = county_towns(asked or question)
     focus = {t: w for t, w in weights.items() if t not in GENERIC_TERMS and (t not in KIND_TERMS or t in alts)}
+    if kind == "date":
+        focus = {t: w for t, w in focus.items() if t not in _APPEARED}
     if kind in ("count", "date") and bm25 is not None:
         own = {t: w for t, w in focus.items() if t in bm25.vocab}
         focus = own if own or kind == "count" else focus
@@ -939,7 +950,7 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
                 continue  # "how much did the Croydon club get": a sentence about other places does not answer it
             if counted and not (counted & present and _counts(u.text, counted)):
                 continue
-            if not focus or _share(focus, present, alts) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
+            if not focus or _share(focus, present, alts | towns) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
                 return u
     return None
 
