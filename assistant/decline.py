@@ -27,12 +27,12 @@ WEIGHTS = {"dense": 0.4, "sentence": 0.4, "coverage": 0.2}
 
 _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|" \
                 r"thousand|million|billion|dozen|half"
-_MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|(?<!in )(?<!in-)charges?|budgets?|subscriptions?"
+_MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|day rates?|daily rates?|hourly rates?|(?<!in )(?<!in-)charges?|budgets?|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
 _MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|^\W*(?:did|has|have) (?:[\w'’-]+ ){{1,6}}?(?:get|got|"
                       rf"receive|received|been given|been awarded|getting) (?:any )?(?:[\w-]+ )?(?:funding|money|grants?|cash)\b|\b(?:what|which) (?:[\w-]+ ){{0,2}}?grants? (?:can|could|are|is|do|does)\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
                       rf"\bhow (?:is|are|was|were|will) (?:\S+ ){{0,8}}?(?:split|divided|shared out|broken down)\b|"
-                      rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b|\bhow much\b.*\b(money|"
+                      rf"\bwhat (?:does|do|did|would|will) (?:[\w'’-]+ ){{1,5}}?pay\b|\b(have|has) to pay\b|\bfree (of charge|to use|to join)\b|\bhow much (is|are|does|do|did|was|were|will|would)\b(?! (?:[\w'’-]+ ){{1,3}}?(?:value|values|care about|rely on|emphasi[sz]e|trust|believe in|stress)\b)|\bhow much\b.*\b(money|"
                       rf"funding|funded|fund|grants?|costs?|charge|pay|paid|spend|spent|budget|invest\w*|receive\w*|cash|handed|"
                       rf"hand(?:ed)? out|given|awarded|went to|goes to|go to|put in|putting in|"
                       rf"allocated|worth|put into)\b|\b(what|which|how)\b(?:\s+[\w'’-]+){{0,5}}?\s+({_MONEY_WORDS})\b|"
@@ -63,7 +63,7 @@ _AGE_Q = re.compile(r"\bwhat age(?: range| group| bracket|s)?\b|\bhow old\b|\bag
 _AGE = re.compile(r"\baged?\b|\bages\b|\byears? old\b|\b(?:under|over)[- ]\d\d\b|\b\d{1,2}\s?(?:-|–|to)\s?\d{1,2}[- ]year", re.IGNORECASE)
 # "What were its emissions in tonnes?": a measure, which only a number gives.
 _MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\bper (?:resident|person|head|household|pupil|capita)\b|"
-                        r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\b(?:in|how many) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|terabits|gigabits|"
+                        r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\bthresholds?\b|\b(?:in|how many|total) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|terabits|gigabits|"
                         r"megabits|tbps|gbps|mbps|"
                         r"acres|square metres)\b", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
@@ -74,7 +74,7 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"\bwhat went (?:wrong|badly|well)\b|\bhow (?:has|have|did) (?:[\w'’-]+ ){1,6}?(?:respond|responded|react|reacted)\b|"
                         r"^\W*(?:has|have) (?:it|they|the government|ministers) agreed to\b|"
                         r"^\W*(?:has|have) (?:\S+ ){1,8}?(?:reduced|cut|lowered|hit|met|"
-                        r"achieved|saved|improved)\b[^?]*\byet\b|"
+                        r"achieved|saved|improved)\b[^?]*\b(?:yet|since)\b|"
                         r"\b(has|have|had|did)\b(?: [\w'’-]+){1,7}? (actuall?y |really |ever |already )?(hit|met|achieved|reduce|cut|lower|"
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
@@ -211,7 +211,7 @@ _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|o
 _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b|"
                            r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,4}?define\b|"
                            r"\bexplain what (?:[\w'’-]+ ){1,5}?(?:actually |really |exactly )?means?\b|"
-                           r"\bwhat exactly (?:is|are) (?:the |a |an )?['‘\"“]",
+                           r"\bwhat exactly (?:is|are) (?:the |a |an )?['‘\"“]|\bwhat (?:exactly |precisely )counts as\b",
                            re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
@@ -320,7 +320,8 @@ LIST_Q = re.compile(rf"\b(list|name|what (?:exactly |precisely )?are|what (?:exa
                      rf"(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
 # "Can you list them all?", "name every one of them": a list, however long.
 _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)\b(\s+(all|out))?|\b(list|name) all of "
-                         r"(them|those|these)\b", re.IGNORECASE)
+                         r"(them|those|these)\b|\b(?:what|which) (?:are|were) (?:the |its |their |[\w-]+['’]s )other \w+",
+                         re.IGNORECASE)  # "what are Camden's other missions?": the rest of a list
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 # "Step by step", "walk me through": a sequence of steps, which the guidance never sets out.
 _STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b|\b(?:what|which) steps\b",
@@ -829,7 +830,7 @@ GENERIC_TERMS = frozenset(tokenize("Socitm council councils local prospectus gui
 # Words that say which kind of fact is wanted, not what it is about.
 KIND_TERMS = frozenset(tokenize("cost costs fee fees price budget salary percentage percent proportion number total "
                                 "when date year day month deadline who wrote written published chairs chair leads "
-                                "runs funds list name all every first originally initially original ago"))
+                                "runs funds pays paid list name all every first originally initially original ago"))
 # Verbs that ask when something appeared ("when did it first come out?"), not what it is about.
 _APPEARED = frozenset(tokenize("come came comes out released launched issued"))
 

@@ -28,7 +28,8 @@ def _groups(path: Path = FILE) -> list[tuple[re.Pattern[str], str]]:
         left, right = (part.strip() for part in line.split("=>", 1))
         phrases = sorted((p.strip().lower() for p in left.split(",") if p.strip()), key=len, reverse=True)
         if phrases and right:
-            out.append((re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w-])"), right.lower()))
+            spelt = ("[ -]".join(map(re.escape, re.split(r"[ -]", p))) for p in phrases)  # "blade-violence" too
+            out.append((re.compile(r"(?<![\w-])(?:" + "|".join(spelt) + r")(?![\w-])"), right.lower()))
     return out
 
 

@@ -359,6 +359,12 @@ NOT_GIVEN = [
     "which nhs trust manages islington's social prescribing?",  # who manages it
     "how has whitehall responded to the prospectus?",  # an outcome
     "has the government agreed to give councils multi-year funding?",  # an outcome
+    "what were luton's other observatory products besides population data?",  # the rest of a list
+    "what are the other missions in camden's programme?",  # the rest of a list
+    "has hampshire's retrofit scheme improved energy bills since it launched?",  # an outcome since
+    "what total tonnes of carbon does the exeter tool show for a typical parish?",  # a measure
+    "what exactly counts as a connected place under the law?",  # a definition
+    "what's the threshold for a council IT contract to be advertised publicly?",  # a threshold is a figure
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -426,6 +432,8 @@ GIVEN = [
     "does socitm's 2011 strategy include a principle about redesigning services?",  # the thing is what it is about
     "what did the covid jab programme show about councils working with the nhs?",  # no other party's findings
     "how many national priorities does the prospectus work towards?",  # priorities: the five missions
+    "how much does socitm value local knowledge in solving problems?",  # a degree, not a price
+    "which borough's kung-fu style club got some of the blade-violence money?",  # hyphens: kung fu, blade violence
 ]
 
 

@@ -14,6 +14,7 @@ def test_everyday_phrases_get_the_guidance_words():
     assert set(search_words("Our villages have dreadful mobile signal.").split()) >= {"rural", "digital", "coverage"}
     assert "digitising" in search_words("can we just put our paper forms online?")
     assert search_words("What does Socitm mean by connected places?") == ""
+    assert search_words("money for blade-violence projects") == search_words("money for blade violence projects") != ""
     # whole words only: "signalling" is not "signal"
     assert search_words("railway signalling upgrades") == ""
     # words the question already holds are not repeated
