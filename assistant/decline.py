@@ -46,12 +46,13 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?
                       r"\bhow (far|much) (have|has|had|did|will)\b[^?]{0,40}\b(fall|fell|fallen|rise|risen|rose|drop|dropped|"
                       r"grow|grown|increase|increased|decrease|decreased|reduce|reduced|cut|improve|improved)\b|"
                       rf"{_MASS.pattern}", re.IGNORECASE)
-_DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(and where )?(is|was|will|did|does|do|are|were)\b|"
+_DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(and where )?(is|was|will|would|did|does|do|are|were)\b|"
                      r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) (?:dates?|years?)\b|\b(?:what|which) (years?|dates?|months?|days?|time)\b|"
                      r"\bdeadlines?\b|\bcut-?offs?\b|\bwhich (?:[\w-]+ )?years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
                      r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
-_WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
+_WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:(?!(?:should|do|does|did|can|could|would|will|is|are|was|"
+                           r"were|has|have|must|might)\b)[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universit(?:y|ies)|colleges?|schools|hospitals|"
                            r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals|critics|commentators|"
                            r"experts|academics|researchers|neighbourhoods|wards|streets|"
@@ -71,7 +72,8 @@ _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ )
                        r"\btargets? (?:(?:for|on) (?:[\w'’-]+ ){0,4}?)?(?:for|by|in) (?:19|20)\d\d\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done|perform|performed|fare|fared)\b|"
-                        r"\bwhat went (?:wrong|badly|well)\b|\bhow (?:has|have|did) (?:[\w'’-]+ ){1,6}?(?:respond|responded|react|reacted)\b|"
+                        r"\bwhat went (?:wrong|badly|well)\b|^\W*did (?:\S+ ){1,8}?(?:improve|fall|drop|rise|decrease|increase|go down|go up)\b"
+                        r"[^?]*\b(?:after|since)\b|\b(?:have|has) (?:[\w'’-]+ ){0,4}?(?:copied|replicated)\b|\bhow (?:has|have|did) (?:[\w'’-]+ ){1,6}?(?:respond|responded|react|reacted)\b|"
                         r"^\W*(?:has|have) (?:it|they|the government|ministers) agreed to\b|"
                         r"^\W*(?:has|have) (?:\S+ ){1,8}?(?:reduced|cut|lowered|hit|met|"
                         r"achieved|saved|improved)\b[^?]*\b(?:yet|since)\b|"
@@ -94,7 +96,7 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
-                         r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|reveal|recommend|propose)\b|"
+                         r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|reveal|recommend\w*|propos\w*)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b|"
                          r"\b(?:headline|key|main|top) (?:findings|results|conclusions)\b|\bfindings of\b|"
@@ -172,20 +174,18 @@ def _includes_asked(question: str) -> str | None:
     if not m:
         return None
     thing = _ABOUT.sub("", m.group("what"))  # "a principle about automating services": automating services
-    words = [t for t in tokenize(thing) if t not in GENERIC_TERMS]
-    if m.re is _AMONG_Q:  # ... or the guidance's word for one (synonyms.txt: household budgets, cost of living)
-        alts = alternatives(thing)
-        return " ".join([_ANY, *words, *sorted({a for t in words for a in alts.get(t, ())} - set(words))])
-    return " ".join(words)
+    alts = alternatives(thing)  # each word, or the guidance's for it ("electric cars": electric vehicle charging)
+    words = ["|".join([t, *sorted(alts.get(t, ()))]) for t in tokenize(thing) if t not in GENERIC_TERMS]
+    return " ".join([_ANY] * (m.re is _AMONG_Q) + words)
 
 
 def _included(text: str, detail: str) -> bool:
-    """Every word of the thing asked about ("low emission zone"; "broadband for the Isles of Scilly" is not held by
-    a sentence on the Isles of Scilly)."""
-    wanted = set(detail.split())
+    """Every word of the thing asked about, or the thesaurus's word for it ("low emission zone"; "broadband for the
+    Isles of Scilly" is not held by a sentence on the Isles of Scilly); any of them for "is X one of the Y"."""
+    wanted = [set(word.split("|")) for word in detail.split() if word != _ANY]
     present = set(tokenize(text))
     present |= {t[:-1] for t in present if t.endswith("s")}
-    return bool(wanted - {_ANY} & present) if _ANY in wanted else wanted <= present
+    return (any if _ANY in detail.split() else all)(bool(w & present) for w in wanted)
 
 
 # "Where in Blackpool is the site?": a location, which a sentence must give ("based at", a street, a building)
@@ -213,6 +213,10 @@ _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|ag
                            r"\bexplain what (?:[\w'’-]+ ){1,5}?(?:actually |really |exactly )?means?\b|"
                            r"\bwhat exactly (?:is|are) (?:the |a |an )?['‘\"“]|\bwhat (?:exactly |precisely )counts as\b",
                            re.IGNORECASE)
+# "How is the council measuring progress on it?": how progress is tracked, which a sentence must say.
+_MONITOR_Q = re.compile(r"\bhow (?:is|are|will|was|were) (?:[\w'’-]+ ){1,4}?(?:measur(?:e|ing)|track(?:ing)?|monitor(?:ing)?) "
+                        r"(?:its |their )?(?:progress|success|impact|whether)\b", re.IGNORECASE)  # not "how can teams track"
+_MONITOR = re.compile(r"\b(indicators?|metrics?|KPIs?|measured by|tracked|monitored|progress reports?)\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
 _PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(members|people|staff|officers|trustees|directors)\b|\bwho (took part|attended|participated|spoke)\b|\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
@@ -369,7 +373,7 @@ _NAMED_YEARS = re.compile(r"\b(Plan|Strategy|Vision|Programme|Agenda|Framework|A
 _SPAN_Q = re.compile(r"\bwhat (?:years?|period|dates?) does (?:[\w'’-]+ ){0,4}?(?:run|runs|cover|covers|span|spans)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # "When will the first pupils sit it?", "when is the review due?": a date still to come, which a sentence must set
-_FUTURE_Q = re.compile(r"^\W*when will\b|\bwhen (?:is|are) (?:[\w'’-]+ ){1,6}?(?:due|expected|going to|set to)\b",
+_FUTURE_Q = re.compile(r"^\W*when (?:will|would)\b|\bwhen (?:is|are) (?:[\w'’-]+ ){1,6}?(?:due|expected|going to|set to)\b",
                        re.IGNORECASE)
 _DEADLINE_Q = re.compile(r"\bdeadlines?\b|\bdue dates?\b|\bcut-?off\b", re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(by|deadline|until|before|no later than|due|closes?|closing)\b", re.IGNORECASE)
@@ -667,6 +671,7 @@ KINDS = (
     Kind("location", _when(_WHERE_AT_Q), _has(_WHERE_AT)),
     Kind("contents", _includes_asked, _included),
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
+    Kind("monitoring", _when(_MONITOR_Q), _has(_MONITOR)),
     Kind("workings", _when(_WORKS_Q), _has(_WORKS)),
     Kind("legal", _when(_LEGAL_Q), _has(_LEGAL)),
     Kind("contact", _when(_CONTACT_Q), _has(_CONTACT)),
