@@ -40,7 +40,7 @@ _MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|^\W*(?:did|ha
 _MASS = re.compile(r"\bhow much (carbon|co2|energy|electricity|gas|heat|water|waste|land|space|time|data|traffic)\b",
                    re.IGNORECASE)
 _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?(population|number)\b|\bpopulation of\b|"
-                      r"\bwhat population\b|\bpopulation (projection|forecast|estimate)s?\b|\bwhat (?:is|was|were|are|will be) (?:the|[\w-]+['’]s) (?:\w+ ){0,3}?"
+                      r"\bwhat population\b|\bpopulation (projection|forecast|estimate)s?\b|\bpopulation\b[^?]{0,20}\b(?:19|20)\d\d\b|\bwhat (?:is|was|were|are|will be) (?:the|[\w-]+['’]s) (?:\w+ ){0,3}?"
                       r"(?:number|total|figure|size|increase|decrease|rise|"
                       r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b|"
                       r"\bhow (far|much) (have|has|had|did|will)\b[^?]{0,40}\b(fall|fell|fallen|rise|risen|rose|drop|dropped|"
@@ -55,7 +55,7 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:(?!(?:s
                            r"were|has|have|must|might)\b)[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universit(?:y|ies)|colleges?|schools|hospitals|"
                            r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals|critics|commentators|"
-                           r"experts|academics|researchers|neighbourhoods|wards|streets|"
+                           r"experts|academics|researchers|neighbourhoods|wards|streets|surgeries|practices|"
                            r"areas(?= (?:got|received|won|were given|have been given|benefited)\b))\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will|(?:is|are) (?:[\w'’-]+ ){1,5}?"
                            r"(?:aimed|targeted|meant))\b)", re.IGNORECASE)
@@ -100,6 +100,7 @@ _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|re
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b|"
                          r"\b(?:headline|key|main|top) (?:findings|results|conclusions)\b|\bfindings of\b|"
+                         r"\bwhat (?:were|was|are|is) (?:[\w'’-]+ ){1,10}?(?:found|identified|revealed)\b|"
                          r"\bthe rest of (?:the|her|his|their|its) (?:series|reports?|book|papers?)\b|"
                          r"\brecommendations (?:did|does|do) (?:[\w'’-]+ ){1,3}?(?:make|give) to\b",
                          re.IGNORECASE)
@@ -141,8 +142,8 @@ _ELIGIBLE_Q = re.compile(r"^\W*(?:can|could|may) (?:someone|anyone|residents?|pe
 _ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|requirements?|criteria|qualif\w+|"
                        r"entitled|residents of|registered with)\b", re.IGNORECASE)
 # "Will the Bicester model be copied elsewhere?": a prediction, which the guidance never makes.
-_COMES_TRUE = r"achieve|succeed|work|deliver|be met|be achieved|happen|last|survive"
-_PREDICT_Q = re.compile(rf"^\W*will (?:[\w'’-]+ ){{1,8}}?(?:actually |really |ever |eventually )?(?:{_COMES_TRUE}|become|adopt|"
+_COMES_TRUE = r"achieve|succeed|work|deliver|be met|be achieved|happen|last|survive|exist|be around"
+_PREDICT_Q = re.compile(rf"^\W*will (?:[\w'’-]+ ){{1,8}}?(?:actually |really |ever |eventually |still )?(?:{_COMES_TRUE}|become|adopt|"
                         r"accept|implement|be copied|be replicated|be adopted|be rolled out|be extended|meet|hit|reach|"
                         r"pay off)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
                         r"\bwhat (?:will|is going to) happen\b|^\W*will (?:the |a )?(?:next |future |new |incoming )?(?:government|ministers?|"
@@ -205,7 +206,7 @@ _ADVICE_Q = re.compile(r"\bshould i\b|^\W*(?:is|was|are|were) (?:my|our) (?:coun
 _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNORECASE)
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
-                      r"\blegally (required|obliged|bound|binding)\b|\brequired by law\b", re.IGNORECASE)
+                      r"\blegally (required|obliged|bound|binding)\b|\brequired by law\b|\bsanctions?\b|\bpenalt(?:y|ies)\b", re.IGNORECASE)
 _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
 _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b|"
@@ -275,7 +276,7 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
                         r"packages?|systems?|compan(?:y|ies)|firms?|martial arts?|sports?|political part(?:y|ies))\b|"
                         r"\bwhich (?:[\w-]+ ){0,3}?(?:teams?|directorates?)\b|\b(?:what|which) specific (?!(?:societal |social |big )?(?:problems|issues|challenges)\b)|\bnames? of (?:the |its |"
-                        r"their )?(?:[\w-]+ ){0,3}?(?:clubs|schools|projects|schemes|groups|organisations|companies|charities)\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
+                        r"their )?(?:[\w-]+ ){0,3}?(?:clubs?|schools?|projects?|schemes?|groups?|organisations?|compan(?:y|ies)|charit(?:y|ies))\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
                         r"\bwhat(?:'s|’s| is| are) the (?:current |latest |national |average )?(?:[\w-]+ ){0,3}?rates?\b|\b(?:response|take-?up|uptake|turnout|completion|success|poverty|unemployment|employment|crime|vacancy|"
@@ -293,7 +294,8 @@ _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
                       r"oversees|oversaw|designated|appointed|accredits|accredited|certifies|certified|approves|"
                       r"approved|signed off|signs off|maintains|maintained|running|managing|leading|chairing|heading|paid for|pays for|"
-                      r"came up with|coined|invented|devised|originated|created|developed|designed|built|responsible for)\b", re.IGNORECASE)
+                      r"came up with|coined|invented|devised|originated|created|developed|designed|built|responsible for|started)\b",
+                      re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
           "chairs": "chaired|chairs|chair", "chaired": "chaired|chair", "leads": "led|leads|leader",
@@ -315,10 +317,10 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "maintains": "maintained|maintains", "maintained": "maintained", "running": "run|runs|running|led by",
           "managing": "managed|manages|manager", "leading": "led|leads|leader", "chairing": "chaired|chairs|chair",
           "heading": "headed|heads|head", "paid for": "funded|funding from|paid for", "pays for": "funded|funding from|pays for",
-          "responsible for": "responsible|in charge|led by|leads"}
+          "responsible for": "responsible|in charge|led by|leads", "started": "started|founded|founder|set up|established"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
-LIST_Q = re.compile(rf"\b(list|name|what (?:exactly |precisely )?are|what (?:exactly |precisely )?were|which are|which were|give me|tell me|set out|spell out|"
+LIST_Q = re.compile(rf"\b(list|name|what (?:exactly |precisely )?are|what (?:are|were) the names of|what (?:exactly |precisely )?were|which are|which were|give me|tell me|set out|spell out|"
                      rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your |"
                      rf"(?:the )?(?:[\w-]+ )?[\w-]+(?:['’]s|s['’]) (?=other |remaining ))?(other |remaining )?"
                      rf"(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
@@ -861,7 +863,7 @@ _NOT_COUNTED = frozenset("got get gets received receive took take joined signed 
 # Nouns that count the same things: "how many schemes" is answered by "43 projects".
 _ALIKE = [frozenset(tokenize(g)) for g in (
     "scheme schemes project projects initiative initiatives programme programmes programs group groups",
-    "people residents citizens individuals persons member members",
+    "people folk folks residents citizens individuals persons member members",
     "staff employees workers workforce",
     "homes houses households properties dwellings",
     "firms companies businesses organisations organizations",

@@ -368,6 +368,13 @@ NOT_GIVEN = [
     "did crime in croydon fall after the martial arts club opened?",  # an outcome
     "how is lichfield tracking progress on net zero?",  # how progress is tracked
     "when would the leeds toolkit be rolled out to every school?",  # a date to come
+    "will the safer streets programme still exist in five years?",  # a prediction
+    "what were the biggest problems the luton observatory identified?",  # findings
+    "what will luton's population be in 2035?",  # a count
+    "who started the social progress index that lichfield uses?",  # who started it
+    "what penalties do councils face for missing net zero?",  # the law
+    "what were the names of the 12 levelling up missions?",  # a list of twelve
+    "which gp surgeries in islington refer patients to the programme?",  # surgeries by name
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -439,6 +446,8 @@ GIVEN = [
     "which borough's kung-fu style club got some of the blade-violence money?",  # hyphens: kung fu, blade violence
     "does socitm's transport advice include electric cars?",  # electric vehicle charging (synonyms.txt)
     "what does RSC stand for?",  # spelt out, not defined
+    "roughly how many folks are members of socitm?",  # folks: people, members
+    "Which council near Hull did Socitm help with data in social care?",  # East Riding (counties.txt)
 ]
 
 
