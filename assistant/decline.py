@@ -132,7 +132,8 @@ def _argued(question: str) -> str | None:
 _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed that|revealed)\b", re.IGNORECASE)
 # "Can someone in Hackney use Islington's scheme?", "what grades does a pupil need?": who may take part, which the
 # guidance never sets out for the schemes it describes.
-_ELIGIBLE_Q = re.compile(r"^\W*(?:can|could|may) (?:someone|anyone|residents?|people|non-residents?|patients?|i|we|my \w+|"
+_ELIGIBLE_Q = re.compile(r"^\W*who (?:can|may|could) (?:refer|apply|join|sign up|take part|be referred)\b|"  # not "use": who it is for
+                         r"^\W*(?:can|could|may) (?:someone|anyone|residents?|people|non-residents?|patients?|i|we|my \w+|"
                          r"our \w+|a \w+|small \w+|businesses|charities|schools|councils|organisations|other \w+)\b[^?]{0,80}?\b(?:use|join|access|apply|sign up|"
                          r"register|take part|be referred|benefit|qualify)\b|\b(?:is|are) (?:[\w'’-]+ ){0,4}?eligible\b|"
                          r"\bwho (?:is|are) eligible\b|^\W*(?:is|are) (?:[\w'’-]+ ){1,8}?(?:open|available|aimed|restricted|limited) (?:to|at)\b|"

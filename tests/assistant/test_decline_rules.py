@@ -375,6 +375,7 @@ NOT_GIVEN = [
     "what penalties do councils face for missing net zero?",  # the law
     "what were the names of the 12 levelling up missions?",  # a list of twelve
     "which gp surgeries in islington refer patients to the programme?",  # surgeries by name
+    "who may refer residents to islington's social prescribing?",  # who may take part
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -448,6 +449,9 @@ GIVEN = [
     "what does RSC stand for?",  # spelt out, not defined
     "roughly how many folks are members of socitm?",  # folks: people, members
     "Which council near Hull did Socitm help with data in social care?",  # East Riding (counties.txt)
+    "how many missions are baked into levelling up, according to socitm?",  # "baked into" is no baking
+    "how long should money deals for councils last, in socitm's view?",  # funding settlements (synonyms.txt)
+    "who can use the university of exeter's impact tool?",  # who it is for: small communities
 ]
 
 
