@@ -56,7 +56,7 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:(?!(?:s
                            r"organisations?|organizations?|companies|firms|charities|universit(?:y|ies)|colleges?|schools|hospitals|"
                            r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals|critics|commentators|"
                            r"experts|academics|researchers|neighbourhoods|wards|streets|surgeries|practices|"
-                           r"areas(?= (?:got|received|won|were given|have been given|benefited)\b))\b"
+                           r"areas(?= (?:got|received|won|were given|have been given|have had|had|benefited)\b))\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will|(?:is|are) (?:[\w'’-]+ ){1,5}?"
                            r"(?:aimed|targeted|meant))\b)", re.IGNORECASE)
 # "What age range counts as a young person?": ages, which a number alone does not give ("By 2025")
@@ -95,7 +95,8 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"(?:turned up|went|attended|came|took part|signed up|used|opened|reached|benefited)\b|"
                         r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
-_FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|\bany evaluations?\b|"
+_FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|"
+                         r"\b(?:were|was|are|is) there (?:any )?(?:recommendations|findings|conclusions)\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|reveal|recommend\w*|propos\w*)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b|"
@@ -133,6 +134,7 @@ _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed t
 # "Can someone in Hackney use Islington's scheme?", "what grades does a pupil need?": who may take part, which the
 # guidance never sets out for the schemes it describes.
 _ELIGIBLE_Q = re.compile(r"^\W*who (?:can|may|could) (?:refer|apply|join|sign up|take part|be referred)\b|"  # not "use": who it is for
+                         r"^\W*(?:can|could) (?:[\w'’-]+ ){1,3}?(?:get|claim|receive) (?:a |any )?(?:grants?|funding|money|help|support)\b|"
                          r"^\W*(?:can|could|may) (?:someone|anyone|residents?|people|non-residents?|patients?|i|we|my \w+|"
                          r"our \w+|a \w+|small \w+|businesses|charities|schools|councils|organisations|other \w+)\b[^?]{0,80}?\b(?:use|join|access|apply|sign up|"
                          r"register|take part|be referred|benefit|qualify)\b|\b(?:is|are) (?:[\w'’-]+ ){0,4}?eligible\b|"
@@ -147,7 +149,7 @@ _COMES_TRUE = r"achieve|succeed|work|deliver|be met|be achieved|happen|last|surv
 _PREDICT_Q = re.compile(rf"^\W*will (?:[\w'’-]+ ){{1,8}}?(?:actually |really |ever |eventually |still )?(?:{_COMES_TRUE}|become|adopt|"
                         r"accept|implement|be copied|be replicated|be adopted|be rolled out|be extended|meet|hit|reach|"
                         r"pay off)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
-                        r"\bwhat (?:will|is going to) happen\b|^\W*will (?:the |a )?(?:next |future |new |incoming )?(?:government|ministers?|"
+                        r"\bwhat (?:will|is going to) happen\b|\bafter the (?:next )?(?:general )?election\b|^\W*will (?:the |a )?(?:next |future |new |incoming )?(?:government|ministers?|"
                         r"parliament|uk|labour|conservatives|tories)\b[^?]*\b(?:keep|scrap|drop|abandon|stick with|continue)\b|^\W*will (?:the )?(?:government|uk|britain|country|ministers?) "
                         r"(?:actually |really |ever )?(?:make|manage|deliver|meet|hit)\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
                         rf"(?:[\w'’-]+ ){{1,6}}?will (?:actually |really |ever |still )?(?:{_COMES_TRUE}|agree|grant|approve|"
@@ -201,7 +203,7 @@ _WROTE_Q = re.compile(r"^\W*did (?!socitm\b|they\b|it\b|you\b|we\b)(?:[\w'’-]+
 
 
 # "Should I go for a CIO job?": personal advice, which the guidance gives to no one member.
-_ADVICE_Q = re.compile(r"\bshould i\b|^\W*(?:is|was|are|were) (?:my|our) (?:council|authority|organisation|borough|county|"
+_ADVICE_Q = re.compile(r"\bshould i\b|\bwould you recommend\b|^\W*(?:is|was|are|were) (?:my|our) (?:council|authority|organisation|borough|county|"
                        r"area|team)\b|\b(?:best way|how) (?:for me|can i|do i) (?:to )?(?:learn|train|retrain|become|"
                        r"get into|get a job)\b", re.IGNORECASE)
 _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNORECASE)
@@ -215,6 +217,9 @@ _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|ag
                            r"\bexplain what (?:[\w'’-]+ ){1,5}?(?:actually |really |exactly )?means?\b|"
                            r"\bwhat exactly (?:is|are) (?:the |a |an )?['‘\"“]|\bwhat (?:exactly |precisely )counts as\b",
                            re.IGNORECASE)
+# "What criticisms have local people raised?": criticism, which a sentence must report.
+_CRITIC_Q = re.compile(r"\bcriticis(?:m|ms|ed|ing)\b|\bcriticiz(?:ed|ing)\b", re.IGNORECASE)
+_CRITIC = re.compile(r"\b(critic\w*|concerns?|objections?|opposition|opposed)\b", re.IGNORECASE)
 # "How is the council measuring progress on it?": how progress is tracked, which a sentence must say.
 _MONITOR_Q = re.compile(r"\bhow (?:is|are|will|was|were) (?:[\w'’-]+ ){1,4}?(?:measur(?:e|ing)|track(?:ing)?|monitor(?:ing)?) "
                         r"(?:its |their )?(?:progress|success|impact|whether)\b", re.IGNORECASE)  # not "how can teams track"
@@ -254,7 +259,8 @@ _WHERE_Q = re.compile(r"^\W*where (?:can|could|would|do|should|might) (?:i|we|yo
 # "How does it compare with Manchester's?": a comparison the guidance must make.
 _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b|\bdifference between\b|\boverlaps?\b|"
                         r"\b(?:doing|done|performing|performed|faring|fared) (?:any )?(?:better|worse) than\b|"
-                        r"^\W*(?:is|are|was|were) (?:[\w'’-]+ ){1,6}?(?:better|worse) than\b|"
+                        r"^\W*(?:is|are|was|were) (?:[\w'’-]+ ){1,6}?(?:better|worse|(?:more|less) \w+) than\b|"
+                        r"\bwhich (?:one )?(?:saves|costs|delivers|achieves|produces|creates|cuts) (?:more|less|most|least)\b|"
                         r"\bshould (?:i|we|my \w+|our \w+|a council|councils|a \w+) (?:use|choose|pick|go with|adopt|buy|copy|"
                         r"partner with|go for|start with) (?:[\w'’-]+ ){1,8}?or\b|"
                         r"\bwhich (?:one |of (?:the|them|these|those) (?:two )?)?(?:is|was|would be|works?) (?:better|best)\b",
@@ -262,7 +268,7 @@ _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compa
 _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in contrast|similar to|the same as)\b", re.IGNORECASE)
 # "What broadband speed should we aim for?": a measure.
 _SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat (?:speeds?|bandwidth|capacity)\b|\bbandwidth\b|"
-                      r"\blatency\b|\bmilliseconds\b|\bround[- ]trip\b|"
+                      r"\blatency\b|\bmilliseconds\b|\bround[- ]trip\b|\bhow (?:quick|fast) is\b|"
                       r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,5}?(?:figure|score|rating)s?\b(?! out)", re.IGNORECASE)
 # "How much did each workshop get?": an amount per item, which a total does not give.
 _EACH_Q = re.compile(r"\b(each|per|apiece|a head|on average|split|divided|shared out|broken down|breakdown)\b", re.IGNORECASE)
@@ -295,7 +301,8 @@ _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
                       r"oversees|oversaw|designated|appointed|accredits|accredited|certifies|certified|approves|"
                       r"approved|signed off|signs off|maintains|maintained|running|managing|leading|chairing|heading|paid for|pays for|"
-                      r"came up with|coined|invented|devised|originated|created|developed|designed|built|responsible for|started)\b",
+                      r"came up with|coined|invented|devised|originated|created|developed|designed|built|responsible for|started|"
+                      r"gave|awarded|granted)\b",
                       re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
@@ -318,7 +325,10 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "maintains": "maintained|maintains", "maintained": "maintained", "running": "run|runs|running|led by",
           "managing": "managed|manages|manager", "leading": "led|leads|leader", "chairing": "chaired|chairs|chair",
           "heading": "headed|heads|head", "paid for": "funded|funding from|paid for", "pays for": "funded|funding from|pays for",
-          "responsible for": "responsible|in charge|led by|leads", "started": "started|founded|founder|set up|established"}
+          "responsible for": "responsible|in charge|led by|leads", "started": "started|founded|founder|set up|established",
+          "own": "owned|owns|owner", "lead": "led|leads|leader", "run": "run|runs|led by", "fund": "funded|funds|funding from",
+          "manage": "managed|manages|manager", "oversee": "overseen|oversees|oversight",
+          "gave": "gave|given|awarded|granted|designated", "awarded": "awarded|granted", "granted": "granted|awarded"}
 # "List all 12 levelling up missions": the guidance must list that many items, not merely mention the number.
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 LIST_Q = re.compile(rf"\b(list|name|what (?:exactly |precisely )?are|what (?:are|were) the names of|what (?:exactly |precisely )?were|which are|which were|give me|tell me|set out|spell out|"
@@ -331,7 +341,7 @@ _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)
                          re.IGNORECASE)  # "what are Camden's other missions?": the rest of a list
 # A request for instructions: the guidance sets out approaches and examples, not procedures.
 # "Step by step", "walk me through": a sequence of steps, which the guidance never sets out.
-_STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b|\b(?:what|which) steps\b",
+_STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwhat are the steps\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b|\b(?:what|which) steps\b",
                       re.IGNORECASE)
 _HOWTO_Q = re.compile(rf"{_STEPS_Q.pattern}|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
@@ -346,14 +356,15 @@ _WORKS_Q = re.compile(r"\bhow (?:does|do) (?:the )?(?:[\w'’-]+ ){0,3}?(?:model
 _WORKS = re.compile(r"\b(works by|consists of|is made up of|comprises|is calculated|step (?:1|one))\b", re.IGNORECASE)
 _STEPS = re.compile(r"\bstep (?:1|one)\b|\bfirst(?:ly)?,|\bthen\b.*\bfinally\b", re.IGNORECASE)
 _CONTACT_Q = re.compile(r"\b(phone|telephone|e-?mail|postal|office|street|web|website) (number|address)\b|\bcontact details\b|"
-                        r"\bpostcode\b|\baddress (of|for)\b", re.IGNORECASE)
+                        r"\bpostcode\b|\baddress (of|for)\b|\bdownload link\b|\burl\b|\blink to (?:download|the (?:[\w'’-]+ ){0,4}?"
+                        r"(?:report|infographic|document|guide|page|website|site|pdf|paper|briefing))\b", re.IGNORECASE)
 # Socitm as an organisation (jobs, governance, events, joining): the guidance sets out positions, so a
 # passage must name the very thing asked about ("is Socitm hiring?" needs a passage about hiring).
 _ORG_Q = re.compile(r"\b(?P<what>hiring|recruiting|vacancies|code of conduct|constitution|trustees|agm|annual general "
                     r"meeting|head office|registered office|membership fees?|subscriptions?|webinars?|conferences?|"
                     r"board (?:members? )?(?:are |is )?elected|elected to the board|charity|charitable|company number|"
                     r"not[- ]for[- ]profit|annual report|annual accounts|awards?|membership benefits|"
-                    r"become a member|training courses?|certifications?)\b", re.IGNORECASE)
+                    r"become a member|training courses?|certifications?|accreditations?)\b", re.IGNORECASE)
 _ROLES = (r"president|chair|chairman|chairwoman|chairperson|chief executive|ceo|director|head|leader|founder|secretary|"
           r"minister|treasurer|manager|mayor|councillor|mp|commissioner|chancellor|governor|officer|lead|authors?|"
           r"cabinet member|portfolio holder")
@@ -543,10 +554,27 @@ def _money_held(text: str, detail: str) -> bool:
     return any(s not in asked for s in _sums(text)) and ("each" not in detail.split() or bool(_EACH_Q.search(text)))
 
 
+# "Which departments own the missions?": bodies, with a verb in the plural (not "people who lead services").
+_BODIES_DO_Q = re.compile(r"\bwhich (?:[\w-]+ ){0,2}?(?:departments|ministries|bodies|organisations|companies|firms|trusts) "
+                          r"(?P<verb>own|lead|run|fund|manage|oversee)\b", re.IGNORECASE)
+
+
+def _agent_asked(question: str) -> str | None:
+    """The verb of "who chairs ...", with the terms of the names the question gives after "@" ("who designated
+    Bicester?": "designated@bicest")."""
+    m = _AGENT_Q.search(question) or _BODIES_DO_Q.search(question)
+    verb = m.group("verb").lower() if m else "wrote" if _WROTE_Q.search(question) else None
+    names = " ".join(sorted({t for n in _names(question) for t in tokenize(n)}))
+    return f"{verb}@{names}" if verb and names else verb
+
+
 def _agent_named(text: str, detail: str) -> bool:
-    """"chaired by Jane Smith", "the LCIOC chair, Jane Smith": the verb's word and a name."""
-    return bool(re.search(rf"\b({_AGENT.get(detail, detail)})\b", text, re.IGNORECASE)
-                and re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text))
+    """"chaired by Jane Smith", "the LCIOC chair, Jane Smith": the verb's word and a name the question does not
+    give ("Designated 2016, the Bicester HNT ..." does not say who designated Bicester)."""
+    verb, _, asked = detail.partition("@")
+    given = set(asked.split())
+    return bool(re.search(rf"\b({_AGENT.get(verb, verb)})\b", text, re.IGNORECASE)) and any(
+        not set(tokenize(m.group(0))) <= given for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", text))
 
 
 def list_size_told(told: str) -> int:
@@ -566,6 +594,7 @@ def asks_for_product(question: str) -> bool:
 _PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties neighbourhoods wards "
                           "streets areas".split())
 _PLACE = "@place"  # in a product question's detail: it asks for a place ("which councils ...")
+_NOT_PLACE = "@named"  # ... or for the name of a thing, which a place is not ("the name of the club in Croydon")
 _PLACE_WORDS = "Council|Borough|City|County|District|Metropolitan"
 
 
@@ -574,7 +603,8 @@ def _product_asked(question: str) -> str | None:
     a council or a place."""
     m = _WHICH_NAME_Q.search(question)
     if _PRODUCT_Q.search(question) and not (m and m.group(1).lower() in _PLACE_NOUNS):  # "which specific councils"
-        return " ".join(sorted(set(tokenize(question))))
+        named = [_NOT_PLACE] if re.search(r"\bnames? of\b", question, re.IGNORECASE) else []
+        return " ".join(named + sorted(set(tokenize(question))))
     if m:
         place = [_PLACE] if m.group(1).lower() in _PLACE_NOUNS else []
         return " ".join(place + sorted(set(tokenize(question))))
@@ -590,6 +620,8 @@ def _new_name(text: str, detail: str) -> bool:
     groups = name_groups(joined)
     if _PLACE in asked:  # "which councils ...": a place's name, not a capitalised title
         groups = [g for g in groups if _place_named(joined, g)]
+    if _NOT_PLACE in asked:  # "the name of the club": not "boxing clubs in Lambeth"
+        groups = [g for g in groups if not _place_named(joined, g)]
     named = [set(tokenize(n)) - _ORG_WORDS - _NOT_NAMES for n in groups]
     # a place may share a word with the question ("which Yorkshire council": "East Riding of Yorkshire" is new)
     if any(words - asked if _PLACE in asked else words and not words & asked for words in named):
@@ -599,13 +631,15 @@ def _new_name(text: str, detail: str) -> bool:
 
 def _place_named(text: str, group: str) -> bool:
     """Is the run of capitalised words a place as the text writes it: a known place ("Hampshire"), a council's
-    name ("Camden Council"), a place's own ("Luton's observatory"), or after "in", "at", "from" ("in Croydon")?
+    name ("Camden Council"), a place's own ("Luton's observatory"), or after "in", "at", "from" ("in Croydon",
+    "in Lambeth and Southwark")?
     Not a title ("Championing place-based recovery", "Planting the Flag")."""
     words = group.split()
     if any(w.lower() in NAMES for w in words) or any(_says(_plain(group), p) for p in PLACES):
         return True
     g = re.escape(group)
-    return bool(re.search(rf"\b{g}(?:['’]s\b| (?:{_PLACE_WORDS})\b)|\b(?:in|at|from|across) {g}\b", text)) \
+    listed = r"(?:[A-Z][\w'’-]*(?: [A-Z&][\w'’-]*)*(?:,| and|, and| &) )*"  # "in Newham, Waltham Forest, Merton"
+    return bool(re.search(rf"\b{g}(?:['’]s\b| (?:{_PLACE_WORDS})\b)|\b(?:in|at|from|across) {listed}{g}\b", text)) \
         or words[-1] in _PLACE_WORDS.split("|")
 
 
@@ -637,8 +671,7 @@ KINDS = (
     Kind("role", lambda q: m.group("role").lower()
          if (m := _ROLE_Q.search(q) or _ROLE_NAME_Q.search(q) or _WHICH_ROLE_Q.search(q)) else None,
          lambda text, detail: bool(set(tokenize(detail)) & set(tokenize(text))) and _person(text, detail)),
-    Kind("agent", lambda q: m.group("verb").lower() if (m := _AGENT_Q.search(q)) else "wrote" if _WROTE_Q.search(q)
-         else None, _agent_named),
+    Kind("agent", _agent_asked, _agent_named),
     Kind("money", lambda q: " ".join(["each"] * bool(_EACH_Q.search(q)) + sorted(_amounts(q))) if _MONEY_Q.search(q)
          else None, _money_held),
     Kind("percent", _when(_PERCENT_Q), _has(_PERCENT)),
@@ -674,6 +707,7 @@ KINDS = (
     Kind("location", _when(_WHERE_AT_Q), _has(_WHERE_AT)),
     Kind("contents", _includes_asked, _included),
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
+    Kind("criticism", _when(_CRITIC_Q), _has(_CRITIC)),
     Kind("monitoring", _when(_MONITOR_Q), _has(_MONITOR)),
     Kind("workings", _when(_WORKS_Q), _has(_WORKS)),
     Kind("legal", _when(_LEGAL_Q), _has(_LEGAL)),

@@ -376,6 +376,17 @@ NOT_GIVEN = [
     "what were the names of the 12 levelling up missions?",  # a list of twelve
     "which gp surgeries in islington refer patients to the programme?",  # surgeries by name
     "who may refer residents to islington's social prescribing?",  # who may take part
+    "which books on missions would you recommend for a new cio?",  # advice
+    "which areas have had new funding from the safer streets programme?",  # places by name
+    "is there an accreditation for smart places that officers can get?",  # Socitm as an organisation
+    "how fast is blackpool's connection to the north atlantic loop?",  # a measure
+    "is lichfield's social progress index more reliable than national statistics?",  # a comparison
+    "can small charities get funding through the safer streets programme?",  # who may take part
+    "will the prospectus be updated after the next election?",  # a prediction
+    "what's the download link for the place-based recovery infographic?",  # contact details
+    "what's the name of the boxing club in lambeth that got money?",  # a club's name, not its borough's
+    "which body awarded bicester its healthy new town status?",  # who: not "Designated 2016, the Bicester HNT"
+    "what criticisms has camden's mission approach faced?",  # criticism
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -452,6 +463,8 @@ GIVEN = [
     "how many missions are baked into levelling up, according to socitm?",  # "baked into" is no baking
     "how long should money deals for councils last, in socitm's view?",  # funding settlements (synonyms.txt)
     "who can use the university of exeter's impact tool?",  # who it is for: small communities
+    "who developed lichfield's carbon baseline tool?",  # "Lichfield developed": the name the question gives
+    "which london boroughs got mentoring workshops from the knife crime money?",  # "in Newham, Waltham Forest"
 ]
 
 
