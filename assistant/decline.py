@@ -81,9 +81,9 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
-                        r"\b(has|have)\b(?: [^\s?]+){1,8}? actually (cut|reduced|lowered|increased|raised|improved|saved|"
+                        r"\b(has|have|did)\b(?: [^\s?]+){1,10}? actually (cut|reduce|reduced|lowered|increased|raised|improved|saved|"
                         r"created|attracted|delivered|brought|gone down|gone up|fallen|dropped|risen|decreased|declined)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b(?! with\b)|\b(has|have)\b(?: [\w'’-]+){1,6}? "
-                        r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
+                        r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|(?<!where )(?<!when )\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
                         r"worth it|worthwhile)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b|"
@@ -135,6 +135,10 @@ _FINDINGS = re.compile(r"\b(recommend\w*|found that|findings?|conclu\w+|showed t
 # guidance never sets out for the schemes it describes.
 _ELIGIBLE_Q = re.compile(r"^\W*who (?:can|may|could) (?:refer|apply|join|sign up|take part|be referred)\b|"  # not "use": who it is for
                          r"^\W*(?:can|could) (?:[\w'’-]+ ){1,3}?(?:get|claim|receive) (?:a |any )?(?:grants?|funding|money|help|support)\b|"
+                         r"^\W*(?:does|do|will) (?:[\w'’-]+ ){1,6}?(?:give|offer|provide|pay) (?:grants?|funding|money|loans?) to\b|"
+                         r"^\W*(?:do|does) (?:[\w'’-]+ ){1,4}?need (?:a |an )(?:[\w-]+ )?(?:referral|membership|licen[cs]e|permit|account)\b|"
+                         r"^\W*(?:can|could|may) (?:private \w+|landlords|homeowners|tenants|households|families) (?:[\w'’-]+ ){0,2}?"
+                         r"(?:sign up|join|apply|use|get|take part)\b|"
                          r"^\W*(?:can|could|may) (?:someone|anyone|residents?|people|non-residents?|patients?|i|we|my \w+|"
                          r"our \w+|a \w+|small \w+|businesses|charities|schools|councils|organisations|other \w+)\b[^?]{0,80}?\b(?:use|join|access|apply|sign up|"
                          r"register|take part|be referred|benefit|qualify)\b|\b(?:is|are) (?:[\w'’-]+ ){0,4}?eligible\b|"
@@ -295,7 +299,7 @@ _CHOSEN_Q = re.compile(r"\bhow (?:were|was|are|is) (?:[\w'’-]+ ){1,6}?(?:chose
 _CHOSEN = re.compile(r"\b(chosen|selected|selection|picked|appointed|procured|procurement|tender\w*|competition|criteria)\b",
                      re.IGNORECASE)
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body|institutes?|researchers|"
-                      r"compan(?:y|ies)|firms?|trusts?|"
+                      r"compan(?:y|ies)|firms?|trusts?|developers?|builders?|contractors?|consultanc(?:y|ies)|"
                       r"academics|"
                       r"organisations?|publishers?|think tanks?)) (?:(?:on|in|at|from) (?:[\w'’-]+ ){1,3}?)?(?:\w+ly |now |still |first |is |are |was |were )?(?P<verb>wrote|writes|authored|published|publishes|chairs|chaired|leads|led|runs|ran|heads|"
                       r"headed|founded|funds|funded|sponsors|sponsored|signed|in charge of|manages|managed|owns|owned|coordinates|coordinated|"
@@ -345,7 +349,13 @@ _STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwhat are the steps\b|\bwalk me 
                       re.IGNORECASE)
 _HOWTO_Q = re.compile(rf"{_STEPS_Q.pattern}|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
-                      r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,5}?(?:sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member)\b", re.IGNORECASE)
+                      r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,5}?(?:sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|"
+                      r"become a member|refer)\b", re.IGNORECASE)
+# "How can my parish council sign up to the Impact tool?": how to join or apply, which a sentence must say.
+_JOIN_Q = re.compile(r"\b(?:sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member|refer)\b",
+                     re.IGNORECASE)
+_JOINS = re.compile(r"\b(sign(?:ing)? up|register\w*|appl(?:y|ying|ication)|enrol\w*|subscri\w+|join(?!(?:ed|ing|s)?[- ]up)\w*|membership|"
+                    r"referr\w+|referred|contact)\b", re.IGNORECASE)
 # "Can you explain how the doughnut model works?": how a model works, which the guidance only names (a scheme's
 # description does say how it works: "How does Islington's social prescribing work?").
 _WORKS_Q = re.compile(r"\bhow (?:does|do) (?:the )?(?:[\w'’-]+ ){0,3}?(?:model|framework|economics|theory) (?:actually )?work\b|"
@@ -713,8 +723,10 @@ KINDS = (
     Kind("legal", _when(_LEGAL_Q), _has(_LEGAL)),
     Kind("contact", _when(_CONTACT_Q), _has(_CONTACT)),
     # any sentence, if it speaks to the question; "step by step" a sequence of steps, which the guidance never sets out
-    Kind("howto", lambda q: ("steps" if _STEPS_Q.search(q) else "") if _HOWTO_Q.search(q) else None,
-         lambda text, detail: detail != "steps" or bool(_STEPS.search(text))),
+    Kind("howto", lambda q: ("steps" if _STEPS_Q.search(q) else "join" if _JOIN_Q.search(q) else "")
+         if _HOWTO_Q.search(q) else None,
+         lambda text, detail: bool(_STEPS.search(text)) if detail == "steps" else bool(_JOINS.search(text))
+         if detail == "join" else True),
     Kind("organisation", lambda q: m.group("what").lower() if (m := _ORG_Q.search(q)) else None,
          lambda text, detail: set(tokenize(detail)) <= set(tokenize(text))),
 )

@@ -54,7 +54,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("what's the mayor's name?") == [("role", "mayor")]
     assert wanted_kinds("what bandwidth does the cable give?") == [("measure", "")]
     assert wanted_kinds("how is the partnership funded?") == [("money", "")]
-    assert wanted_kinds("how does a school sign up to the toolkit?") == [("howto", "")]
+    assert wanted_kinds("how does a school sign up to the toolkit?") == [("howto", "join")]  # a sentence on joining
     assert wanted_kinds("how much did each club get?") == [("money", "each")]
     assert wanted_kinds("please list all twelve of them") == [("list", "12")]
     assert wanted_kinds("how far have emissions fallen since?") == [("count", ""), ("outcome", "")]
@@ -387,6 +387,14 @@ NOT_GIVEN = [
     "what's the name of the boxing club in lambeth that got money?",  # a club's name, not its borough's
     "which body awarded bicester its healthy new town status?",  # who: not "Designated 2016, the Bicester HNT"
     "what criticisms has camden's mission approach faced?",  # criticism
+    "how can a school sign up to the leeds healthy schools toolkit?",  # how to join
+    "how does a council apply for money from the mayor's knife crime fund?",  # how to apply
+    "how do councils join the local cio council?",  # how to join ("joining up services" is not it)
+    "does the bicester scheme give grants to local families?",  # who may take part
+    "can tenants join hampshire's retrofit programme?",  # who may take part
+    "do residents need a referral to use the leeds toolkit?",  # who may take part
+    "did the £1 billion city leap investment actually cut bills in bristol?",  # an outcome
+    "which contractor built bristol's heat network?",  # who built it
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -465,6 +473,7 @@ GIVEN = [
     "who can use the university of exeter's impact tool?",  # who it is for: small communities
     "who developed lichfield's carbon baseline tool?",  # "Lichfield developed": the name the question gives
     "which london boroughs got mentoring workshops from the knife crime money?",  # "in Newham, Waltham Forest"
+    "where did socitm hold the consultations that shape its policy voice?",  # St George's House, Windsor
 ]
 
 
