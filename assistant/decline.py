@@ -213,7 +213,8 @@ _ADVICE_Q = re.compile(r"\bshould i\b|\bwould you recommend\b|^\W*(?:is|was|are|
 _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNORECASE)
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
-                      r"\blegally (required|obliged|bound|binding)\b|\brequired by law\b|\bsanctions?\b|\bpenalt(?:y|ies)\b", re.IGNORECASE)
+                      r"\blegally (required|obliged|bound|binding)\b|\brequired by law\b|\blegal (?:rules|framework|position|basis)\b|"
+                      r"\bthe law on\b|\bwhat does the law say\b|\bsanctions?\b|\bpenalt(?:y|ies)\b", re.IGNORECASE)
 _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
 _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b|"
@@ -496,7 +497,7 @@ def _has(pattern: re.Pattern[str]) -> Callable[[str, str], bool]:
     return lambda text, detail: bool(pattern.search(text))
 
 
-_WHICH_OF_N = re.compile(rf"\bwhich (?:of the )?(\d+|{_NUMBER_WORDS}) \w+", re.IGNORECASE)
+_WHICH_OF_N = re.compile(rf"\bwhich (?:of the )?(\d{{1,3}}|{_NUMBER_WORDS}) \w+", re.IGNORECASE)  # not "the 2011 principles"
 
 
 def _list_size(question: str) -> str | None:
@@ -604,17 +605,20 @@ def asks_for_product(question: str) -> bool:
 _PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties neighbourhoods wards "
                           "streets areas".split())
 _PLACE = "@place"  # in a product question's detail: it asks for a place ("which councils ...")
-_NOT_PLACE = "@named"  # ... or for the name of a thing, which a place is not ("the name of the club in Croydon")
+_NOT_PLACE = "@named"  # ... or for a product, firm or club, which a place is not ("the name of the club in Croydon")
 _PLACE_WORDS = "Council|Borough|City|County|District|Metropolitan"
+
+
+_LIST_PLACES_Q = re.compile(r"\b(?:list|name) (?:the |all (?:the )?|them all|the \w+ )?(councils|boroughs|authorities|cities|"
+                            r"towns|areas)\b", re.IGNORECASE)  # "can you list the councils whose strategies it used?"
 
 
 def _product_asked(question: str) -> str | None:
     """The question's terms, when it asks for a product, a supplier or a body by name; with _PLACE when that is
     a council or a place."""
-    m = _WHICH_NAME_Q.search(question)
+    m = _WHICH_NAME_Q.search(question) or _LIST_PLACES_Q.search(question)
     if _PRODUCT_Q.search(question) and not (m and m.group(1).lower() in _PLACE_NOUNS):  # "which specific councils"
-        named = [_NOT_PLACE] if re.search(r"\bnames? of\b", question, re.IGNORECASE) else []
-        return " ".join(named + sorted(set(tokenize(question))))
+        return " ".join([_NOT_PLACE, *sorted(set(tokenize(question)))])
     if m:
         place = [_PLACE] if m.group(1).lower() in _PLACE_NOUNS else []
         return " ".join(place + sorted(set(tokenize(question))))
@@ -630,8 +634,8 @@ def _new_name(text: str, detail: str) -> bool:
     groups = name_groups(joined)
     if _PLACE in asked:  # "which councils ...": a place's name, not a capitalised title
         groups = [g for g in groups if _place_named(joined, g)]
-    if _NOT_PLACE in asked:  # "the name of the club": not "boxing clubs in Lambeth"
-        groups = [g for g in groups if not _place_named(joined, g)]
+    if _NOT_PLACE in asked:  # "the name of the club": not "boxing clubs in Lambeth" (but "the Scottish Government")
+        groups = [g for g in groups if not _place_named(joined, g) or set(tokenize(g)) & _ORG_WORDS]
     named = [set(tokenize(n)) - _ORG_WORDS - _NOT_NAMES for n in groups]
     # a place may share a word with the question ("which Yorkshire council": "East Riding of Yorkshire" is new)
     if any(words - asked if _PLACE in asked else words and not words & asked for words in named):
