@@ -64,7 +64,7 @@ _AGE_Q = re.compile(r"\bwhat age(?: range| group| bracket|s)?\b|\bhow old\b|\bag
 _AGE = re.compile(r"\baged?\b|\bages\b|\byears? old\b|\b(?:under|over)[- ]\d\d\b|\b\d{1,2}\s?(?:-|–|to)\s?\d{1,2}[- ]year", re.IGNORECASE)
 # "What were its emissions in tonnes?": a measure, which only a number gives.
 _MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\bper (?:resident|person|head|household|pupil|capita)\b|"
-                        r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\bthresholds?\b|\b(?:in|how many|total) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|terabits|gigabits|"
+                        r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\bthresholds?\b|\btonnage\b|\b(?:in|how many|total) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|terabits|gigabits|"
                         r"megabits|tbps|gbps|mbps|"
                         r"acres|square metres)\b", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
@@ -81,7 +81,7 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
                         r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
-                        r"\b(has|have|did)\b(?: [^\s?]+){1,10}? actually (cut|reduce|reduced|lowered|increased|raised|improved|saved|"
+                        r"\b(has|have|did)\b(?: [^\s?]+){1,10}? actually (cut|reduce|reduced|lowered|increased|raised|improved|saved|made|"
                         r"created|attracted|delivered|brought|gone down|gone up|fallen|dropped|risen|decreased|declined)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b(?! with\b)|\b(has|have)\b(?: [\w'’-]+){1,6}? "
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|(?<!where )(?<!when )\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
@@ -96,7 +96,8 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|"
-                         r"\b(?:were|was|are|is) there (?:any )?(?:recommendations|findings|conclusions)\b|\bany evaluations?\b|"
+                         r"\b(?:were|was|are|is) there (?:any )?(?:recommendations|findings|conclusions)\b|"
+                         r"\bwhat (?:were|are|have been) the (?:results|outcomes|impacts?)\b|\bany evaluations?\b|"
                          r"\bevaluation (results|findings|figures|data|evidence)\b|\bwhat did (?:[\w'’-]+ ){1,12}?(find|conclude|reveal|recommend\w*|propos\w*)\b|"
                          r"\b(recommendations|findings|conclusions|outcomes?|results?) (that )?(came|come|emerged|arose) "
                          r"(out of|from)\b|\b(recommendations|findings|conclusions) (of|from) (the|that|this|those)\b|"
@@ -214,7 +215,7 @@ _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNOREC
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
                       r"\blegally (required|obliged|bound|binding)\b|\brequired by law\b|\blegal (?:rules|framework|position|basis)\b|"
-                      r"\bthe law on\b|\bwhat does the law say\b|\bsanctions?\b|\bpenalt(?:y|ies)\b", re.IGNORECASE)
+                      r"\bthe law on\b|\bwhat does the law say\b|\b(?:law|act|legislation|regulations?) (?:obliges|requires|forces|compels)\b|\bsanctions?\b|\bpenalt(?:y|ies)\b", re.IGNORECASE)
 _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
 _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b|"
@@ -226,7 +227,8 @@ _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|ag
 _CRITIC_Q = re.compile(r"\bcriticis(?:m|ms|ed|ing)\b|\bcriticiz(?:ed|ing)\b", re.IGNORECASE)
 _CRITIC = re.compile(r"\b(critic\w*|concerns?|objections?|opposition|opposed)\b", re.IGNORECASE)
 # "How is the council measuring progress on it?": how progress is tracked, which a sentence must say.
-_MONITOR_Q = re.compile(r"\bhow (?:is|are|will|was|were) (?:[\w'’-]+ ){1,4}?(?:measur(?:e|ing)|track(?:ing)?|monitor(?:ing)?) "
+_MONITOR_Q = re.compile(r"\bhow (?:is|are) (?:[\w'’-]+ ){1,6}?being (?:evaluated|measured|monitored|assessed|tracked)\b|"
+                        r"\bhow (?:is|are|will|was|were) (?:[\w'’-]+ ){1,4}?(?:measur(?:e|ing)|track(?:ing)?|monitor(?:ing)?) "
                         r"(?:its |their )?(?:progress|success|impact|whether)\b", re.IGNORECASE)  # not "how can teams track"
 _MONITOR = re.compile(r"\b(indicators?|metrics?|KPIs?|measured by|tracked|monitored|progress reports?)\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
@@ -238,7 +240,8 @@ _PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(membe
                        r"(board|committee|panel|executive|cabinet)\b",
                        re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
-_RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|\bwhich (?:one|of (?:them|these|those))\b[^?]*\bfirst\b|"
+_RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|"
+                        r"\bwhich (?:one|of (?:them|these|those|the (?:[\w-]+ ){0,3}?[\w-]+))\b[^?]*\b(?:first|most urgent)\b|"
                         r"\b(?:single )?(?:largest|biggest|greatest|main) (?:single )?(?:source|cause|contributor|driver)s?\b|\bwhich\b[^?]*\b(?:best|worst)\W*$|\bthe first (?:uk |english |british |scottish |welsh |"
                         r"local )?(?:council|authority|city|town|place|organisation|area|region|county|borough)s? to\b|\bmost important\b|\bmatters? most\b|"
                         r"\brank(s|ed|ing)?\b|\bor (?:[\w'’-]+ ){1,4}?first\b|\b(did|do|does|done) (it |this |that )?(the )?best\b|\bprioriti[sz]e (\w+ )?(first|most|above)\b|\b(most|least) (effective|successful|impactful)\b|\bworked best\b|"
@@ -266,6 +269,7 @@ _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compa
                         r"\b(?:doing|done|performing|performed|faring|fared) (?:any )?(?:better|worse) than\b|"
                         r"^\W*(?:is|are|was|were) (?:[\w'’-]+ ){1,6}?(?:better|worse|(?:more|less) \w+) than\b|"
                         r"\bwhich (?:one )?(?:saves|costs|delivers|achieves|produces|creates|cuts) (?:more|less|most|least)\b|"
+                        r"\bwhich (?:one )?(?:has|have|had) (?:done|performed|fared) (?:better|worse|best|worst)\b|"
                         r"\bshould (?:i|we|my \w+|our \w+|a council|councils|a \w+) (?:use|choose|pick|go with|adopt|buy|copy|"
                         r"partner with|go for|start with) (?:[\w'’-]+ ){1,8}?or\b|"
                         r"\bwhich (?:one |of (?:the|them|these|those) (?:two )?)?(?:is|was|would be|works?) (?:better|best)\b",

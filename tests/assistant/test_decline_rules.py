@@ -397,6 +397,11 @@ NOT_GIVEN = [
     "which contractor built bristol's heat network?",  # who built it
     "what is the law on councils keeping carbon records?",  # the law
     "can you list the councils that got safer streets money?",  # places by name
+    "which has done better on net zero, lichfield or bristol?",  # a comparison
+    "how is bristol city leap being evaluated?",  # how progress is tracked
+    "which act requires councils to publish their carbon emissions?",  # the law
+    "which of the three roles should a council start with first?",  # a ranking
+    "has lichfield's tool actually made emissions fall?",  # an outcome
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
