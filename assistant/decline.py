@@ -165,12 +165,8 @@ _INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(
                          r"draws? on|rel(?:y|ies) on) "
                          r"(?:(?:an?|any|the|some|anything (?:on|about)) )?(?!(?:\w+ing|it|that|this|them|those|these)\b)"
                          r"(?P<what>[^?]+)", re.IGNORECASE)  # a thing, not "making it easier"
-
-
 _AMONG_Q = re.compile(r"^\W*(?:is|are|was|were) (?:(?:an?|any|the|some) )?(?!(?:\w+ing|it|that|this|they|those|these|there)\b)"
                       r"(?P<what>[^?]+?) (?:one of|among) (?:the|its|their)\b", re.IGNORECASE)  # "is X one of the subjects"
-
-
 _ABOUT = re.compile(r"^(?:[\w'’-]+ ){1,2}?(?:about|on|covering|regarding) (?=\S)", re.IGNORECASE)
 _ANY = "@any"  # in a contents question's detail: any word of the thing will do ("is X one of the ...")
 
@@ -215,7 +211,8 @@ _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNOREC
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
                       r"\blegally (required|obliged|bound|binding)\b|\brequired by law\b|\blegal (?:rules|framework|position|basis)\b|"
-                      r"\bthe law on\b|\bwhat does the law say\b|\b(?:law|act|legislation|regulations?) (?:obliges|requires|forces|compels)\b|\bsanctions?\b|\bpenalt(?:y|ies)\b", re.IGNORECASE)
+                      r"\bthe law on\b|\bwhat does the law say\b|\b(?:law|act|legislation|regulations?) (?:obliges|requires|forces|compels)\b|"
+                      r"\bsanctions?\b|\bpenalt(?:y|ies)\b", re.IGNORECASE)
 _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
 _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b|"
@@ -223,6 +220,7 @@ _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|ag
                            r"\bexplain what (?:[\w'’-]+ ){1,5}?(?:actually |really |exactly )?means?\b|"
                            r"\bwhat exactly (?:is|are) (?:the |a |an )?['‘\"“]|\bwhat (?:exactly |precisely )counts as\b",
                            re.IGNORECASE)
+_DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
 # "What criticisms have local people raised?": criticism, which a sentence must report.
 _CRITIC_Q = re.compile(r"\bcriticis(?:m|ms|ed|ing)\b|\bcriticiz(?:ed|ing)\b", re.IGNORECASE)
 _CRITIC = re.compile(r"\b(critic\w*|concerns?|objections?|opposition|opposed)\b", re.IGNORECASE)
@@ -231,7 +229,6 @@ _MONITOR_Q = re.compile(r"\bhow (?:is|are) (?:[\w'’-]+ ){1,6}?being (?:evaluat
                         r"\bhow (?:is|are|will|was|were) (?:[\w'’-]+ ){1,4}?(?:measur(?:e|ing)|track(?:ing)?|monitor(?:ing)?) "
                         r"(?:its |their )?(?:progress|success|impact|whether)\b", re.IGNORECASE)  # not "how can teams track"
 _MONITOR = re.compile(r"\b(indicators?|metrics?|KPIs?|measured by|tracked|monitored|progress reports?)\b", re.IGNORECASE)
-_DEFINITION = re.compile(r"\b(defin\w*|means|refers to|is the term|stands for)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
 _PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(members|people|staff|officers|trustees|directors)\b|\bwho (took part|attended|participated|spoke)\b|\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
                        r"attendees|participants|speakers|representatives|leaders|chairs)\b|\bwho (are|were) (the|its|"
@@ -352,13 +349,12 @@ _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)
 # "Step by step", "walk me through": a sequence of steps, which the guidance never sets out.
 _STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwhat are the steps\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b|\b(?:what|which) steps\b",
                       re.IGNORECASE)
+_JOINING = r"sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member|refer"
 _HOWTO_Q = re.compile(rf"{_STEPS_Q.pattern}|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
-                      r"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){1,5}?(?:sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|"
-                      r"become a member|refer)\b", re.IGNORECASE)
+                      rf"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){{1,5}}?(?:{_JOINING})\b", re.IGNORECASE)
 # "How can my parish council sign up to the Impact tool?": how to join or apply, which a sentence must say.
-_JOIN_Q = re.compile(r"\b(?:sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member|refer)\b",
-                     re.IGNORECASE)
+_JOIN_Q = re.compile(rf"\b(?:{_JOINING})\b", re.IGNORECASE)
 _JOINS = re.compile(r"\b(sign(?:ing)? up|register\w*|appl(?:y|ying|ication)|enrol\w*|subscri\w+|join(?!(?:ed|ing|s)?[- ]up)\w*|membership|"
                     r"referr\w+|referred|contact)\b", re.IGNORECASE)
 # "Can you explain how the doughnut model works?": how a model works, which the guidance only names (a scheme's
@@ -953,7 +949,8 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     "Speaks to" means that its words, with `context[u.rank]` (its chunk's heading), hold every capitalised
     name of the question, the counted noun of "how many X", and at least FOCUS_MIN of the question's specific
     terms by IDF weight ("when did the government announce its missions" needs more than "missions"). The
-    names are those of `asked` when given (a follow-up's own words, searched with the earlier turn's topic).
+    names are those of `asked` when given (a follow-up's own words, searched with the earlier turn's topic);
+    a county's town stands for the county (counties.txt: "the Staffordshire cathedral city" is Lichfield).
     """
     question = without_introduction(question)
     weights = term_weights(question, bm25) if bm25 is not None else {t: 1.0 for t in tokenize(question)}
