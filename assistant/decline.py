@@ -763,7 +763,8 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
     question = _unaliased(question)
     out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence) \
         + unknown_bodies(question, evidence) + unknown_labels(question, evidence)
-    said, towns = set(tokenize(evidence)), county_towns(question)
+    towns = county_towns(question)
+    said = set(tokenize(evidence)) if towns else set()  # the passages' terms, only when a county is named
     capitalised = set(_names(question))
     for m in _WORDS.finditer(question):
         word = re.sub(r"['’]s?$", "", m.group(0))
@@ -994,6 +995,7 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     # (not of knife crime); "how many schemes got money?": of schemes; "how many got funding?": of anything
     counted = set(tokenize(words[-1] if head else " ".join(words))) if words else set()
     counted |= {t for group in _ALIKE if counted & group for t in group}  # "how many schemes": "43 projects"
+    spoken = alts | towns  # a question's term is spoken to by the guidance's word for it, or by a county's town
     # a look-alike of the counted noun ("five stated missions" for "how many national goals") speaks to the question
     # only when no sentence speaks to it in its own words ("the 12 missions that make up LU" for "how many missions")
     for lookalike in (False, True) if counted else (False,):
@@ -1010,7 +1012,7 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
                 continue  # "how much did the Croydon club get": a sentence about other places does not answer it
             if counted and not (counted & present and _counts(u.text, counted)):
                 continue
-            if not focus or _share(focus, present, alts | towns) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
+            if not focus or _share(focus, present, spoken) >= FOCUS_MIN.get(kind, FOCUS_DEFAULT):
                 return u
     return None
 
