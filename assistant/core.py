@@ -34,6 +34,8 @@ from .condense import Condensed, Turn, condense, history_turns
 from .extractive import SentenceScorer, Unit, VectorCache, compose, pick, rerank
 from .guard import check_question, redact
 from .index import Index
+from .kinds import LIST_Q, asks_for_product, list_size_told, wanted_kinds
+from .lexicon import name_groups
 from .llm import NOT_COVERED, LLMClient, answer_messages, rewrite_messages
 from .records import Answer
 from .retriever import Hit, HybridRetriever
@@ -221,12 +223,12 @@ class Assistant:
         signals = dl.Signals(dense=dense, sentence=self._best_sentence(units, keywords),
                              coverage=dl.coverage(search.query, bm25, top),
                              unknown_names=dl.unknown_names(question, bm25, " ".join(top)))
-        kinds = dl.wanted_kinds(question)
+        kinds = wanted_kinds(question)
         signals.wanted = ", ".join(k for k, _ in kinds)
         context = [h.chunk.section[-1] if h.chunk.section else h.chunk.title for h in hits]
         for kind, detail in kinds:
-            if kind == "product" and search.told and dl.asks_for_product(question):  # a name not already given
-                detail = " ".join(sorted(set(detail.split()) | set(tokenize(" ".join(dl.name_groups(search.told))))))
+            if kind == "product" and search.told and asks_for_product(question):  # a name not already given
+                detail = " ".join(sorted(set(detail.split()) | set(tokenize(" ".join(name_groups(search.told))))))
             if kind == "list":
                 ok = self._listed(question, search, hits[:3], detail)
             else:
@@ -255,8 +257,8 @@ class Assistant:
 
     def _listed(self, question: str, search: Condensed, top: list[Hit], detail: str) -> bool:
         """Do the top hits give a list as long as the question asks for?"""
-        if detail == "3" and search.told and not dl.LIST_Q.search(question):  # "name them all" after "12 missions"
-            detail = str(dl.list_size_told(search.told))
+        if detail == "3" and search.told and not LIST_Q.search(question):  # "name them all" after "12 missions"
+            detail = str(list_size_told(search.told))
         size = int(detail)
         rest = bool(dl.REST.search(question))  # "the other three": a sentence's or the sections' list is not the rest
         if dl.listed(size, [h.chunk.shown for h in top], inline=not rest):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.condense import Condensed
-from assistant.decline import holds, wanted_kinds, without_introduction
+from assistant.decline import without_introduction
+from assistant.kinds import holds, wanted_kinds
 
 
 def test_kinds_of_fact_asked_for():
@@ -507,7 +508,7 @@ def test_everyday_subjects_are_declined_by_name_but_not_everyday_metaphors(assis
 
 
 def test_every_subject_in_the_topics_file_is_searchable():
-    from assistant.decline import TOPICS
+    from assistant.lexicon import TOPICS
 
     assert len(TOPICS) > 150
     assert all(terms for _, terms in TOPICS), [name for name, terms in TOPICS if not terms]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.decline import holds, wanted_kinds
 from assistant.extractive import Unit, compose, pick, split_units
+from assistant.kinds import holds, wanted_kinds
 from assistant.retriever import Hit
 from ingest.records import Chunk
 
