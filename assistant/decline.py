@@ -71,12 +71,13 @@ class Signals:
         return ""
 
 
-def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
+def unknown_names(question: str, bm25: BM25Index, evidence: str, kept: str = "") -> list[str]:
     """Names in the question that appear nowhere in the index: capitalised words and acronyms (not sentence
     openers), and known proper nouns however they are typed ("wales"); with them the places of several words and
     the subjects of the field (TOPICS) that the guidance does not cover.
 
-    An acronym counts as known when the evidence spells it out ("AI" for "artificial intelligence").
+    An acronym counts as known when the evidence spells it out ("AI" for "artificial intelligence"); a county when
+    the evidence, or any passage `kept` for the answer, names its town ("Staffordshire": Lichfield).
     """
     # "jane.doe@council.gov.uk" is contact data, not a name to look up (nor its placeholder a subject)
     question = re.sub(r"\[\w[\w ]*\]", " ", redact(question))
@@ -84,7 +85,7 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str) -> list[str]:
     out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence) \
         + unknown_bodies(question, evidence) + unknown_labels(question, evidence)
     towns = county_towns(question)
-    said = set(tokenize(evidence)) if towns else set()  # the passages' terms, only when a county is named
+    said = set(tokenize(f"{evidence} {kept}")) if towns else set()  # the passages' terms, only when a county is named
     capitalised = set(capitalised_names(question))
     for m in WORD_RE.finditer(question):
         word = re.sub(r"['’]s?$", "", m.group(0))
@@ -208,6 +209,7 @@ _COUNTED = re.compile(r"\bhow many ((?:[\w-]+ ){0,2}?[\w-]+?)(?= (?:do|does|did|
                       r"had|of|in|on|at|for|from|to|sit|work|live)\b|\?|$)", re.IGNORECASE)
 
 
+_OF_WHOSE = re.compile(r"\bhow many of (?:the|its|their|these|those|our|[\w-]+['’]s) ", re.IGNORECASE)
 _FIRST_COUNTED = re.compile(r"\bhow many ((?:[\w'’-]+ ?){1,3})", re.IGNORECASE)
 # Verbs that can follow "how many" directly: "how many got funding?" counts whatever the sentence is about.
 _NOT_COUNTED = frozenset("got get gets received receive took take joined signed applied attended went came won "
@@ -282,10 +284,11 @@ def typed_evidence(units: list[Unit], kind: str, detail: str, question: str, con
     # (a job title only as part of a name: "the Local CIO Council", not "new CIO here")
     acronyms = {a for n in capitalised_names(said) if n.isupper() and (a := n.rstrip("S")) not in COMMON_ACRONYMS
                 and (a not in _JOB_ACRONYMS or re.search(rf"[A-Z]\w* {n}\b|\b{n} [A-Z]", said))}
-    m = _COUNTED.search(question) if kind in ("count", "then") else None  # "then": a count at a time
+    counting = _OF_WHOSE.sub("how many ", question)  # "how many of Whitehall's goals": of goals
+    m = _COUNTED.search(counting) if kind in ("count", "then") else None  # "then": a count at a time
     words = list(itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED, m.group(1).split())) if m else []
     head = True  # the counted noun is the last word ("how many knife crime incidents": incidents)
-    if kind in ("count", "then") and not m and (first := _FIRST_COUNTED.search(question)):
+    if kind in ("count", "then") and not m and (first := _FIRST_COUNTED.search(counting)):
         # "how many councils formally signed up": the words before a verb or an adverb, any of them
         words = [w for w in itertools.takewhile(lambda w: w.lower() not in _NOT_COUNTED and not w.lower().endswith("ly"),
                                                 first.group(1).split()) if not w[:1].isupper()]  # "UK adults": adults

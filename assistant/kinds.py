@@ -54,7 +54,7 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:(?!(?:s
                            r"were|has|have|must|might)\b)[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
                            r"organisations?|organizations?|companies|firms|charities|universit(?:y|ies)|colleges?|schools|hospitals|"
                            r"trusts|departments?|subjects|courses|modules|qualifications|datasets|indicators|metrics|ministers?|secretar(?:y|ies)|mps|forces|acts?|laws?|legislation|bills?|statutes?|politicians?|officials?|mayors?|people|persons?|individuals|critics|commentators|"
-                           r"experts|academics|researchers|neighbourhoods|wards|streets|surgeries|practices|"
+                           r"experts|academics|researchers|neighbourhoods|communities|wards|streets|surgeries|practices|"
                            r"areas(?= (?:got|received|won|were given|have been given|have had|had|benefited)\b))\b"
                            r"(?! (?:do|does|should|can|could|would|might|must|will|(?:is|are) (?:[\w'’-]+ ){1,5}?"
                            r"(?:aimed|targeted|meant))\b)", re.IGNORECASE)
@@ -71,7 +71,7 @@ _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ )
                        r"\btargets? (?:(?:for|on) (?:[\w'’-]+ ){0,4}?)?(?:for|by|in) (?:19|20)\d\d\b", re.IGNORECASE)
 # "Has Camden actually hit its 2025 target?", "did it work?": an outcome, which plans and aims do not report.
 _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done|perform|performed|fare|fared)\b|"
-                        r"\bwhat went (?:wrong|badly|well)\b|^\W*did (?:\S+ ){1,8}?(?:improve|fall|drop|rise|decrease|increase|go down|go up)\b"
+                        r"\bwhat went (?:wrong|badly|well)\b|\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?changed? (?:after|since)\b|^\W*did (?:\S+ ){1,8}?(?:improve|fall|drop|rise|decrease|increase|go down|go up)\b"
                         r"[^?]*\b(?:after|since)\b|\b(?:have|has) (?:[\w'’-]+ ){0,4}?(?:copied|replicated)\b|\bhow (?:has|have|did) (?:[\w'’-]+ ){1,6}?(?:respond|responded|react|reacted)\b|"
                         r"^\W*(?:has|have) (?:it|they|the government|ministers) agreed to\b|"
                         r"^\W*(?:has|have) (?:\S+ ){1,8}?(?:reduced|cut|lowered|hit|met|"
@@ -166,6 +166,9 @@ _INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(
                          r"(?P<what>[^?]+)", re.IGNORECASE)  # a thing, not "making it easier"
 _AMONG_Q = re.compile(r"^\W*(?:is|are|was|were) (?:(?:an?|any|the|some) )?(?!(?:\w+ing|it|that|this|they|those|these|there)\b)"
                       r"(?P<what>[^?]+?) (?:one of|among) (?:the|its|their)\b", re.IGNORECASE)  # "is X one of the subjects"
+# "Is the City of London Police part of the Met?": every word of the thing, as for "does X include Y"
+_PART_Q = re.compile(r"^\W*(?:is|are|was|were) (?:(?:an?|any|the|some) )?(?!(?:\w+ing|it|that|this|they|those|these|there)\b)"
+                     r"(?P<what>[^?]+?) (?:a |an )?part of (?:the|its|their)\b", re.IGNORECASE)
 _ABOUT = re.compile(r"^(?:[\w'’-]+ ){1,2}?(?:about|on|covering|regarding) (?=\S)", re.IGNORECASE)
 _ANY = "@any"  # in a contents question's detail: any word of the thing will do ("is X one of the ...")
 
@@ -174,7 +177,7 @@ def _includes_asked(question: str) -> str | None:
     """The thing a named plan is asked to include; with _ANY when the question asks whether it is "one of" a
     list, whose items the member may word otherwise ("is the squeeze on household budgets one of them?")."""
     question = unaliased(question)  # "is Holyrood one of the governments": the Scottish Government
-    m = _INCLUDES_Q.search(question) or _AMONG_Q.search(question)
+    m = _INCLUDES_Q.search(question) or _AMONG_Q.search(question) or _PART_Q.search(question)
     if not m:
         return None
     thing = _ABOUT.sub("", m.group("what"))  # "a principle about automating services": automating services
@@ -192,6 +195,11 @@ def _included(text: str, detail: str) -> bool:
     return (any if _ANY in detail.split() else all)(bool(w & present) for w in wanted)
 
 
+# "What's the quickest train from London to Windsor?": a journey, which a sentence must time or route
+_TRAVEL_Q = re.compile(r"\b(?:quickest|fastest|cheapest|best|direct) (?:trains?|bus(?:es)?|routes?|way to get|flights?)\b|"
+                       r"\bhow (?:do|can|should) (?:i|we) (?:get|travel) (?:to|from)\b|\bdirections to\b|\b(?:train|bus) times\b|"
+                       r"\btimetables?\b", re.IGNORECASE)
+_TRAVEL = re.compile(r"\b(?:journey|travel) times?\b|\b\d+ (?:minutes|mins|hours) (?:by|from|to)\b|\btimetables?\b", re.IGNORECASE)
 # "Where in Blackpool is the site?": a location, which a sentence must give ("based at", a street, a building)
 _WHERE_AT_Q = re.compile(r"\bwhere (?:in|exactly|precisely|physically)\b|\bphysically located\b|\bashore\b|\blandfall\b|\bwhat (?:street|address|postcode)\b",
                          re.IGNORECASE)
@@ -203,7 +211,7 @@ _WROTE_Q = re.compile(r"^\W*did (?!socitm\b|they\b|it\b|you\b|we\b)(?:[\w'’-]+
 
 
 # "Should I go for a CIO job?": personal advice, which the guidance gives to no one member.
-_ADVICE_Q = re.compile(r"\bshould i\b|\bwould you recommend\b|^\W*(?:is|was|are|were) (?:my|our) (?:council|authority|organisation|borough|county|"
+_ADVICE_Q = re.compile(r"\bshould i\b|\b(?:would|can|could) you recommend\b|\brecommendations? for (?:an?|good|decent)\b|^\W*(?:is|was|are|were) (?:my|our) (?:council|authority|organisation|borough|county|"
                        r"area|team)\b|\b(?:best way|how) (?:for me|can i|do i) (?:to )?(?:learn|train|retrain|become|"
                        r"get into|get a job)\b", re.IGNORECASE)
 _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNORECASE)
@@ -275,6 +283,29 @@ _COMPARE = re.compile(r"\b(than|compared|comparison|whereas|unlike|versus|in con
 _SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line) speeds?\b|\bwhat (?:speeds?|bandwidth|capacity)\b|\bbandwidth\b|"
                       r"\blatency\b|\bmilliseconds\b|\bround[- ]trip\b|\bhow (?:quick|fast) is\b|"
                       r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,5}?(?:figure|score|rating)s?\b(?! out)", re.IGNORECASE)
+# A measure in a unit: "in tonnes", "what bandwidth" are answered by a number in that unit, not by "over £1 billion".
+_UNITS = {
+    "mass": r"tonnes?|tons?|tonnage|t?co2e?|kilo(?:gram)?s?|kg",
+    "power": r"kwh|mwh|gwh|twh|kilowatt[- ]?hours?|megawatts?|gigawatts?|kw|mw|gw",
+    "length": r"kilometres?|kilometers?|km|miles?|metres?|meters?",
+    "area": r"hectares?|acres?|square (?:metres?|miles?|kilometres?)",
+    "bandwidth": r"bandwidth|speeds?|latency|milliseconds|ms|terabits?|gigabits?|megabits?|tbps|gbps|mbps",
+}
+_UNIT_Q = {unit: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for unit, words in _UNITS.items()}
+_UNIT = {unit: re.compile(rf"\d\s?(?:{words})\b|\d (?:[\w-]+ )?(?:{words})\b", re.IGNORECASE) for unit, words in _UNITS.items()}
+
+
+def _unit_asked(question: str) -> str:
+    """The unit family of a measure question ("mass" for "how many tonnes"), or "" for any number."""
+    return next((unit for unit, pattern in _UNIT_Q.items() if pattern.search(question)), "")
+
+
+def _measured(text: str, detail: str) -> bool:
+    """A number (not a plan's years); for a unit family, a number in one of its units ("12,000 tonnes")."""
+    text = _without_plan_years(text)
+    return bool(_UNIT[detail].search(text)) if detail in _UNIT else _counted(text, detail)
+
+
 # "How much did each workshop get?": an amount per item, which a total does not give.
 _EACH_Q = re.compile(r"\b(each|per|apiece|a head|on average|split|divided|shared out|broken down|breakdown)\b", re.IGNORECASE)
 # "How often does it meet?": a frequency, which a sentence must state.
@@ -533,7 +564,7 @@ def asks_for_product(question: str) -> bool:
     return bool(_PRODUCT_Q.search(question))
 
 
-_PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties neighbourhoods wards "
+_PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties neighbourhoods communities wards "
                           "streets areas".split())
 _PLACE = "@place"  # in a product question's detail: it asks for a place ("which councils ...")
 _NOT_PLACE = "@named"  # ... or for a product, firm or club, which a place is not ("the name of the club in Croydon")
@@ -571,7 +602,7 @@ def _new_name(text: str, detail: str) -> bool:
     # a place may share a word with the question ("which Yorkshire council": "East Riding of Yorkshire" is new)
     if any(words - asked if _PLACE in asked else words and not words & asked for words in named):
         return True
-    return bool(asked & _BODIES) and text.count(",") >= 2
+    return bool(asked & _BODIES) and text.count(",") >= 2 and len(set(tokenize(text)) & _BODY_KINDS) >= 2
 
 
 def _place_named(text: str, group: str) -> bool:
@@ -589,6 +620,11 @@ def _place_named(text: str, group: str) -> bool:
 
 
 _BODIES = frozenset(tokenize("organisations bodies agencies partners"))
+# Kinds of body a list names ("local authorities, police, fire services and health partners"), not "destination
+# management, strong stakeholder relationships, ...".
+_BODY_KINDS = frozenset(tokenize("authorities councils police fire health nhs partners businesses universities colleges "
+                                 "schools charities agencies services sector organisations government departments "
+                                 "voluntary community housing associations providers trusts industry academia"))
 _NOT_NAMES = frozenset(tokenize(" ".join(MONTHS + DAYS + LABEL_WORDS)))
 
 
@@ -633,9 +669,8 @@ KINDS = (
          _has(_DURATION)),
     Kind("product", _product_asked, _new_name),
     # a figure is a number of any kind, a year included ("net zero by 2035")
-    Kind("measure", lambda q: "" if (_MEASURE_Q.search(q) or _SPEED_Q.search(q)) and not _COUNT_Q.search(q) else None,
-         lambda text, detail: _counted(_without_plan_years(text), detail)),  # "in tonnes", "what score" (not
-    # "Digital Vision 2030"; a count asks the same of its own)
+    Kind("measure", lambda q: _unit_asked(q) if (_MEASURE_Q.search(q) or _SPEED_Q.search(q)) and not _COUNT_Q.search(q)
+         else None, _measured),  # "in tonnes", "what score" (not "Digital Vision 2030"; a count asks the same of its own)
     Kind("comparison", _when(_COMPARE_Q), _has(_COMPARE)),
     Kind("figure", _when(_TARGET_Q, _DATE_Q),  # not the years of a plan's name ("the Cornwall Plan 2020-2050")
          lambda text, detail: _figure(_without_plan_years(text))),
@@ -649,6 +684,7 @@ KINDS = (
     Kind("selection", _when(_CHOSEN_Q), _has(_CHOSEN)),
     Kind("age", _when(_AGE_Q), _has(_AGE)),
     Kind("location", _when(_WHERE_AT_Q), _has(_WHERE_AT)),
+    Kind("travel", _when(_TRAVEL_Q), _has(_TRAVEL)),
     Kind("contents", _includes_asked, _included),
     Kind("definition", _when(_DEFINITION_Q), _has(_DEFINITION)),
     Kind("criticism", _when(_CRITIC_Q), _has(_CRITIC)),

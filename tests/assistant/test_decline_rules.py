@@ -53,7 +53,7 @@ def test_kinds_of_fact_asked_for():
     assert wanted_kinds("Who on the board signed it off?") == [("agent", "signed")]
     assert wanted_kinds("how does their funding compare with ours?") == [("comparison", "")]
     assert wanted_kinds("what's the mayor's name?") == [("role", "mayor")]
-    assert wanted_kinds("what bandwidth does the cable give?") == [("measure", "")]
+    assert wanted_kinds("what bandwidth does the cable give?") == [("measure", "bandwidth")]
     assert wanted_kinds("how is the partnership funded?") == [("money", "")]
     assert wanted_kinds("how does a school sign up to the toolkit?") == [("howto", "join")]  # a sentence on joining
     assert wanted_kinds("how much did each club get?") == [("money", "each")]
@@ -132,6 +132,11 @@ def test_kinds_a_member_might_ask_that_the_guidance_never_gives():
 
 
 def test_what_holds_each_kind():
+    # a measure in a unit needs a number in that unit
+    assert wanted_kinds("what tonnage of carbon will it save?") == [("measure", "mass")]
+    assert not holds("It brings over £1 billion of investment by 2030.", "measure", "mass")
+    assert holds("The scheme saves 12,000 tonnes of CO2 a year.", "measure", "mass")
+    assert holds("a 2 Tbps cable", "measure", "bandwidth") and holds("a score of 7", "measure", "")
     assert holds("The group meets every quarter.", "frequency") and not holds("The group meets.", "frequency")
     assert holds("In 2015 it had 1,800 members.", "then") and not holds("It has 2,500 members.", "then")
     assert holds("Each club received £20,000.", "money", "each") and not holds("£1.4m for 43 projects", "money", "each")
@@ -403,6 +408,12 @@ NOT_GIVEN = [
     "which act requires councils to publish their carbon emissions?",  # the law
     "which of the three roles should a council start with first?",  # a ranking
     "has lichfield's tool actually made emissions fall?",  # an outcome
+    "which communities have made use of the university of exeter's tool?",  # places by name
+    "how did east riding's care outcomes change after the data work?",  # an outcome
+    "could you recommend a decent boxing club in croydon for a teenager?",  # advice
+    "what's the fastest train from manchester to blackpool?",  # a journey
+    "does socitm back lifting the benefit cap?",  # a subject it never covers (topics.txt)
+    "what tonnage of carbon will bristol city leap save?",  # a measure in tonnes, not "over £1 billion"
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -484,6 +495,7 @@ GIVEN = [
     "where did socitm hold the consultations that shape its policy voice?",  # St George's House, Windsor
     "which of the 2011 principles was about collaboration?",  # 2011 is a year, not a list of 2,011
     "which firms did bristol team up with on city leap?",  # Ameresco, Vattenfall: firms, not places
+    "how many of the government's headline goals is the prospectus lined up against?",  # of goals: five missions
 ]
 
 
