@@ -82,10 +82,12 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str, kept: str = "")
     # "jane.doe@council.gov.uk" is contact data, not a name to look up (nor its placeholder a subject)
     question = re.sub(r"\[\w[\w ]*\]", " ", redact(question))
     question = unaliased(question)
-    out = unknown_places(question, bm25, evidence) + unknown_topics(question, bm25, evidence) \
-        + unknown_bodies(question, evidence) + unknown_labels(question, evidence)
     towns = county_towns(question)
     said = set(tokenize(f"{evidence} {kept}")) if towns else set()  # the passages' terms, only when a county is named
+    places = [p for p in unknown_places(question, bm25, evidence)  # "west yorkshire" with Leeds
+              if not all(towns.get(t, frozenset()) & said for t in tokenize(p))]
+    out = places + unknown_topics(question, bm25, evidence) + unknown_bodies(question, evidence) \
+        + unknown_labels(question, evidence)
     capitalised = set(capitalised_names(question))
     for m in WORD_RE.finditer(question):
         word = re.sub(r"['’]s?$", "", m.group(0))

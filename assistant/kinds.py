@@ -26,7 +26,7 @@ from .synonyms import alternatives
 
 _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|" \
                 r"thousand|million|billion|dozen|half"
-_MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|day rates?|daily rates?|hourly rates?|(?<!in )(?<!in-)charges?|budgets?|subscriptions?"
+_MONEY_WORDS = r"costs?|fees?|prices?|pricing|salary|salaries|wages?|day rates?|daily rates?|hourly rates?|(?<!in )(?<!in-)charges?|budgets?(?! deals?\b| settlements?\b)|subscriptions?"
 # "What's the budget?", "how much did it cost?": not "is the squeeze on household budgets one of them?"
 _MONEY_Q = re.compile(rf"\b(is|are) (?:[\w'’-]+ ){{1,10}}?free\b|^\W*(?:did|has|have) (?:[\w'’-]+ ){{1,6}}?(?:get|got|"
                       rf"receive|received|been given|been awarded|getting) (?:any )?(?:[\w-]+ )?(?:funding|money|grants?|cash)\b|\b(?:what|which) (?:[\w-]+ ){{0,2}}?grants? (?:can|could|are|is|do|does)\b|\bin (?:extra|additional|new) (?:funding|money|cash)\b|\bhow much of (?:the|its|their|that|this) |\bfor free\b|\bhow (?:is|are|was|were|will) (?:[\w'’-]+ ){{1,6}}?funded\b|"
@@ -92,7 +92,7 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"once|when)\b|^\W*(?:has|have|did) (?:[\w'’-]+ ){1,8}?(?:approved|endorsed|backed|ratified)\b|"
                         r"\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b|\bhow many (?:[\w'’-]+ ){1,4}?actually "
                         r"(?:turned up|went|attended|came|took part|signed up|used|opened|reached|benefited)\b|"
-                        r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b", re.IGNORECASE)
+                        r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b|\bwhat (?:did|has|have) (?:[\w'’-]+ ){1,8}?achieved?\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|"
                          r"\b(?:were|was|are|is) there (?:any )?(?:recommendations|findings|conclusions)\b|"
@@ -237,7 +237,8 @@ _MONITOR_Q = re.compile(r"\bhow (?:is|are) (?:[\w'’-]+ ){1,6}?being (?:evaluat
                         r"(?:its |their )?(?:progress|success|impact|whether)\b", re.IGNORECASE)  # not "how can teams track"
 _MONITOR = re.compile(r"\b(indicators?|metrics?|KPIs?|measured by|tracked|monitored|progress reports?)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
-_PEOPLE_Q = re.compile(r"\bany names\b|\bname (the|its|their) (\w+ ){0,2}?(members|people|staff|officers|trustees|directors)\b|\bwho (took part|attended|participated|spoke)\b|\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
+_PEOPLE_Q = re.compile(r"\bany names\b|\bwho (?:is|are|was|were) the (?:man|woman|men|women|person|people|girl|boy|lady|"
+                       r"figure)s? (?:in|holding|pictured|shown|on|standing|sitting|with|at)\b|\bname (the|its|their) (\w+ ){0,2}?(members|people|staff|officers|trustees|directors)\b|\bwho (took part|attended|participated|spoke)\b|\bnames? of (the |its |their )?(\w+ ){0,2}?(members|people|staff|officers|trustees|directors|"
                        r"attendees|participants|speakers|representatives|leaders|chairs)\b|\bwho (are|were) (the|its|"
                        r"their) (current |present )?(members|trustees|directors|attendees|participants|speakers)\b|"
                        r"\bwho (?:is|are|serves?|sits?)(?: currently| now)? on (?:the |its |their )?(?:[\w'’-]+ ){0,2}?"
@@ -326,7 +327,7 @@ _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
                         r"participation|recycling|inflation|growth|interest|exchange|vat|tax) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 # "How were the partners chosen?": a selection, which a sentence must describe ("selected through", "chosen by")
-_CHOSEN_Q = re.compile(r"\bhow (?:were|was|are|is) (?:[\w'’-]+ ){1,6}?(?:chosen|selected|picked|appointed|decided)\b|"
+_CHOSEN_Q = re.compile(r"\bhow (?:were|was|are|is) (?:[\w'’-]+ ){1,8}?(?:chosen|selected|picked|appointed|decided)\b|"
                        r"\bselection (?:criteria|process)\b", re.IGNORECASE)
 _CHOSEN = re.compile(r"\b(chosen|selected|selection|picked|appointed|procured|procurement|tender\w*|competition|criteria)\b",
                      re.IGNORECASE)

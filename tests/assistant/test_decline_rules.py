@@ -134,6 +134,8 @@ def test_kinds_a_member_might_ask_that_the_guidance_never_gives():
 def test_what_holds_each_kind():
     # a measure in a unit needs a number in that unit
     assert wanted_kinds("what tonnage of carbon will it save?") == [("measure", "mass")]
+    assert wanted_kinds("how were the 43 small anti-knife crime projects in london selected?") == [("selection", "")]
+    assert wanted_kinds("what did the healthy new town achieve in its first years?") == [("outcome", "")]
     assert not holds("It brings over £1 billion of investment by 2030.", "measure", "mass")
     assert holds("The scheme saves 12,000 tonnes of CO2 a year.", "measure", "mass")
     assert holds("a 2 Tbps cable", "measure", "bandwidth") and holds("a score of 7", "measure", "")
@@ -414,6 +416,8 @@ NOT_GIVEN = [
     "what's the fastest train from manchester to blackpool?",  # a journey
     "does socitm back lifting the benefit cap?",  # a subject it never covers (topics.txt)
     "what tonnage of carbon will bristol city leap save?",  # a measure in tonnes, not "over £1 billion"
+    "who is the man pictured on the front of the prospectus?",  # a person by name
+    "how is west yorkshire tackling knife crime?",  # guard: a county is known only with its town (Leeds)
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -496,6 +500,9 @@ GIVEN = [
     "which of the 2011 principles was about collaboration?",  # 2011 is a year, not a list of 2,011
     "which firms did bristol team up with on city leap?",  # Ameresco, Vattenfall: firms, not places
     "how many of the government's headline goals is the prospectus lined up against?",  # of goals: five missions
+    "how long does socitm think budget deals for councils should last?",  # a length, not an amount
+    "what economics model guides the annual reviews of the council at the tip of england?",  # Cornwall
+    "which city in west yorkshire made a web toolkit for schools?",  # Leeds
 ]
 
 
