@@ -132,7 +132,7 @@ def unknown_places(question: str, bm25: BM25Index, evidence: str) -> list[str]:
 
 
 # Last words of the names of bodies, laws and schemes: "the Online Safety Act", "the Local Government Association".
-_BODY_WORDS = frozenset("association act bill agency commission fund programme strategy institute foundation "
+_BODY_WORDS = frozenset("association act bill agency commission fund programme strategy plan institute foundation "
                         "framework standard charter regulations alliance federation catapult declaration pledge "
                         "compact accord covenant manifesto".split())
 
@@ -224,7 +224,7 @@ _ALIKE = [frozenset(tokenize(g)) for g in (
     "staff employees workers workforce",
     "homes houses households properties dwellings",
     "firms companies businesses organisations organizations",
-    "mission missions goal goals objective objectives aim aims priority priorities",
+    "mission missions goal goals objective objectives aim aims priority priorities target targets",
     "plan plans strategy strategies")]
 
 

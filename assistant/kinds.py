@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ingest.lexical import tokenize
+from ingest.lexical import STOP_WORDS, tokenize
 
 from .lexicon import (
     DAYS,
@@ -73,7 +73,7 @@ _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ )
 _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done|perform|performed|fare|fared)\b|"
                         r"\bwhat went (?:wrong|badly|well)\b|\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?changed? (?:after|since)\b|^\W*did (?:\S+ ){1,8}?(?:improve|fall|drop|rise|decrease|increase|go down|go up)\b"
                         r"[^?]*\b(?:after|since)\b|\b(?:have|has) (?:[\w'’-]+ ){0,4}?(?:copied|replicated)\b|\bhow (?:has|have|did) (?:[\w'’-]+ ){1,6}?(?:respond|responded|react|reacted)\b|"
-                        r"^\W*(?:has|have) (?:it|they|the government|ministers) agreed to\b|"
+                        r"^\W*(?:has|have) (?:[\w'’-]+ ){1,6}?agreed to\b|"
                         r"^\W*(?:has|have) (?:\S+ ){1,8}?(?:reduced|cut|lowered|hit|met|"
                         r"achieved|saved|improved)\b[^?]*\b(?:yet|since)\b|"
                         r"\b(has|have|had|did)\b(?: [\w'’-]+){1,7}? (actuall?y |really |ever |already )?(hit|met|achieved|reduce|cut|lower|"
@@ -142,6 +142,8 @@ _ELIGIBLE_Q = re.compile(r"^\W*who (?:can|may|could) (?:refer|apply|join|sign up
                          r"^\W*(?:can|could|may) (?:someone|anyone|residents?|people|non-residents?|patients?|i|we|my \w+|"
                          r"our \w+|a \w+|small \w+|businesses|charities|schools|councils|organisations|other \w+)\b[^?]{0,80}?\b(?:use|join|access|apply|sign up|"
                          r"register|take part|be referred|benefit|qualify)\b|\b(?:is|are) (?:[\w'’-]+ ){0,4}?eligible\b|"
+                         r"^\W*(?:can|could|may) (?:[\w'’-]+ ){1,3}?(?:outside|beyond|elsewhere|in other|from other)\b[^?]*?\b(?:use|join|access|"
+                         r"apply|refer|sign up|take part|be referred)\b|"
                          r"\bwho (?:is|are) eligible\b|^\W*(?:is|are) (?:[\w'’-]+ ){1,8}?(?:open|available|aimed|restricted|limited) (?:to|at)\b|"
                          r"\b(?:entry|eligibility) (?:criteria|requirements)\b|"
                          r"\bwhat (?:grades|qualifications|scores?|marks|criteria|requirements)\b[^?]*\b(?:need|needed|"
@@ -218,7 +220,7 @@ _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNOREC
 # "Is taking part a statutory duty?": a legal requirement, which a sentence must state as one.
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
                       r"\blegally (required|obliged|bound|binding)\b|\brequired by law\b|\blegal (?:rules|framework|position|basis)\b|"
-                      r"\bthe law on\b|\bwhat does the law say\b|\b(?:law|act|legislation|regulations?) (?:obliges|requires|forces|compels)\b|"
+                      r"\bthe law on\b|\bwhat does the law say\b|\b(?:law|act|legislation|regulations?) (?:(?:that|which) )?(?:obliges|requires|forces|compels|mandates)\b|"
                       r"\bsanctions?\b|\bpenalt(?:y|ies)\b", re.IGNORECASE)
 _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
@@ -318,7 +320,7 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
                          re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
-                        r"packages?|systems?|compan(?:y|ies)|firms?|martial arts?|sports?|political part(?:y|ies))\b|"
+                        r"packages?|systems?|compan(?:y|ies)|firms?|operators?|contractors?|employers?|martial arts?|sports?|political part(?:y|ies))\b|"
                         r"\bwhich (?:[\w-]+ ){0,3}?(?:teams?|directorates?)\b|\b(?:what|which) specific (?!(?:societal |social |big )?(?:problems|issues|challenges)\b)|\bnames? of (?:the |its |"
                         r"their )?(?:[\w-]+ ){0,3}?(?:clubs?|schools?|projects?|schemes?|groups?|organisations?|compan(?:y|ies)|charit(?:y|ies))\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
@@ -580,12 +582,32 @@ def _product_asked(question: str) -> str | None:
     """The question's terms, when it asks for a product, a supplier or a body by name; with _PLACE when that is
     a council or a place."""
     m = _WHICH_NAME_Q.search(question) or _LIST_PLACES_Q.search(question)
+    given = set(tokenize(question)) | {_INITIALS + i for i in _initials(question)}
     if _PRODUCT_Q.search(question) and not (m and m.group(1).lower() in _PLACE_NOUNS):  # "which specific councils"
-        return " ".join([_NOT_PLACE, *sorted(set(tokenize(question)))])
+        return " ".join([_NOT_PLACE, *sorted(given)])
     if m:
         place = [_PLACE] if m.group(1).lower() in _PLACE_NOUNS else []
-        return " ".join(place + sorted(set(tokenize(question))))
+        return " ".join(place + sorted(given))
     return None
+
+
+_INITIALS = "^"  # in a product question's detail: the initials of a name it gives ("^llvep")
+
+
+_BETWEEN_NAMES = re.compile(r"\b(?:" + "|".join(sorted(STOP_WORDS)) + r")\b|[^\w\s'’-]")
+
+
+def _initials(question: str) -> set[str]:
+    """The initials of each run of three or more words between small words: a name's acronym is given with it
+    ("the liverpool local visitor economy partnership": LVEP)."""
+    runs = _BETWEEN_NAMES.split(question.lower())
+    return {"".join(w[0] for w in words) for run in runs if len(words := run.split()) >= 3}
+
+
+def _abbreviates(acronym: str, initials: str) -> bool:
+    """Is the acronym the name's initials, a small word or two left out ("lvep" of "llvep")?"""
+    it = iter(initials)
+    return len(acronym) >= 3 and acronym[0] == initials[0] and all(c in it for c in acronym)
 
 
 def _new_name(text: str, detail: str) -> bool:
@@ -597,8 +619,13 @@ def _new_name(text: str, detail: str) -> bool:
     groups = name_groups(joined)
     if _PLACE in asked:  # "which councils ...": a place's name, not a capitalised title
         groups = [g for g in groups if _place_named(joined, g)]
-    if _NOT_PLACE in asked:  # "the name of the club": not "boxing clubs in Lambeth" (but "the Scottish Government")
-        groups = [g for g in groups if not _place_named(joined, g) or set(tokenize(g)) & _ORG_WORDS]
+    if _NOT_PLACE in asked:  # "the name of the club": not "boxing clubs in Lambeth" (but "the Scottish Government"),
+        # nor a plan's title ("Blackpool's Digital Vision 2030", "the Cornwall Plan 2020-2050")
+        groups = [g for g in groups if (not _place_named(joined, g) or set(tokenize(g)) & _ORG_WORDS)
+                  and not _NAMED_YEARS.search(f"{g} 2000") and not re.search(rf"\b{re.escape(g)} (?:19|20)\d\d\b", joined)]
+    initials = [a[len(_INITIALS):] for a in asked if a.startswith(_INITIALS)]
+    groups = [" ".join(w for w in g.split() if not (w.isupper() and any(_abbreviates(w.lower(), i) for i in initials)))
+              for g in groups]
     named = [set(tokenize(n)) - _ORG_WORDS - _NOT_NAMES for n in groups]
     # a place may share a word with the question ("which Yorkshire council": "East Riding of Yorkshire" is new)
     if any(words - asked if _PLACE in asked else words and not words & asked for words in named):

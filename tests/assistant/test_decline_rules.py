@@ -174,6 +174,12 @@ def test_what_holds_each_kind():
     assert not holds("Placemaking shapes places with the people who live there.", "definition")
     assert holds("The board is chaired by Sarah Jones.", "people")
     assert not holds("Connected Places Catapult works with Socitm Advisory.", "people")
+    # a name's acronym is no new name, nor is a plan's title a firm's
+    lvep = wanted_kinds("which organisations belong to the liverpool local visitor economy partnership?")[0][1]
+    assert not holds("The LVEP offers destination management, strong relationships, and clear planning.", "product", lvep)
+    suppliers = wanted_kinds("which suppliers does the council use?")[0][1]
+    assert not holds("The Digital Vision 2030 sets the context.", "product", suppliers)
+    assert holds("Ameresco and Vattenfall run it.", "product", suppliers)
 
 
 NOT_GIVEN = [
@@ -418,6 +424,10 @@ NOT_GIVEN = [
     "what tonnage of carbon will bristol city leap save?",  # a measure in tonnes, not "over £1 billion"
     "who is the man pictured on the front of the prospectus?",  # a person by name
     "how is west yorkshire tackling knife crime?",  # guard: a county is known only with its town (Leeds)
+    "is there a building law that requires new homes to have solar panels?",  # the law
+    "which organisations belong to the liverpool local visitor economy partnership?",  # LVEP is its own name
+    "has the treasury agreed to give councils three-year funding settlements?",  # an outcome
+    "What does the NHS Long Term Workforce Plan say about data analysts?",  # a plan the guidance never names
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -503,6 +513,7 @@ GIVEN = [
     "how long does socitm think budget deals for councils should last?",  # a length, not an amount
     "what economics model guides the annual reviews of the council at the tip of england?",  # Cornwall
     "which city in west yorkshire made a web toolkit for schools?",  # Leeds
+    "how many targets has the government set, according to the prospectus?",  # targets count as missions
 ]
 
 
