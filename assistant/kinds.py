@@ -48,7 +48,7 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?
 _DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(and where )?(is|was|will|would|did|does|do|are|were)\b|"
                      r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) (?:dates?|years?)\b|\b(?:what|which) (years?|dates?|months?|days?|time)\b|"
                      r"\bdeadlines?\b|\bcut-?offs?\b|\bwhich (?:[\w-]+ )?years?\b|\bsince when\b|\btarget (years?|dates?)\b|\bby (what|which) "
-                     r"(year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
+                     r"(year|date)\b|\b(?:a|any) (?:specific|particular|set|exact|firm|target) (?:year|date)\b|\btime(tables?|lines?|scales?)\b|\byear[- ]by[- ]year\b", re.IGNORECASE)
 # "Which councils have been hit by ransomware?": the answer names them (as a product question names a product).
 _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:(?!(?:should|do|does|did|can|could|would|will|is|are|was|"
                            r"were|has|have|must|might)\b)[\w-]+ ){0,2}?(councils?|boroughs?|authorities|cities|towns|regions|counties|"
@@ -92,7 +92,8 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"once|when)\b|^\W*(?:has|have|did) (?:[\w'’-]+ ){1,8}?(?:approved|endorsed|backed|ratified)\b|"
                         r"\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b|\bhow many (?:[\w'’-]+ ){1,4}?actually "
                         r"(?:turned up|went|attended|came|took part|signed up|used|opened|reached|benefited)\b|"
-                        r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b|\bwhat (?:did|has|have) (?:[\w'’-]+ ){1,8}?achieved?\b", re.IGNORECASE)
+                        r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b|\bwhat (?:did|has|have) (?:[\w'’-]+ ){1,8}?achieved?\b|"
+                        r"\bwhat (?:difference|impact) (?:did|has|have) (?:[\w'’-]+ ){1,8}?(?:made|make|had|have)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|"
                          r"\b(?:were|was|are|is) there (?:any )?(?:recommendations|findings|conclusions)\b|"
@@ -144,6 +145,7 @@ _ELIGIBLE_Q = re.compile(r"^\W*who (?:can|may|could) (?:refer|apply|join|sign up
                          r"register|take part|be referred|benefit|qualify)\b|\b(?:is|are) (?:[\w'’-]+ ){0,4}?eligible\b|"
                          r"^\W*(?:can|could|may) (?:[\w'’-]+ ){1,3}?(?:outside|beyond|elsewhere|in other|from other)\b[^?]*?\b(?:use|join|access|"
                          r"apply|refer|sign up|take part|be referred)\b|"
+                         r"\bself[- ]refer\w*|\b(?:need|have) to go (?:through|via) (?:a|an|their|your|my)\b|"
                          r"\bwho (?:is|are) eligible\b|^\W*(?:is|are) (?:[\w'’-]+ ){1,8}?(?:open|available|aimed|restricted|limited) (?:to|at)\b|"
                          r"\b(?:entry|eligibility) (?:criteria|requirements)\b|"
                          r"\bwhat (?:grades|qualifications|scores?|marks|criteria|requirements)\b[^?]*\b(?:need|needed|"
@@ -152,7 +154,7 @@ _ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|
                        r"entitled|residents of|registered with)\b", re.IGNORECASE)
 # "Will the Bicester model be copied elsewhere?": a prediction, which the guidance never makes.
 _COMES_TRUE = r"achieve|succeed|work|deliver|be met|be achieved|happen|last|survive|exist|be around"
-_PREDICT_Q = re.compile(rf"^\W*will (?:[\w'’-]+ ){{1,8}}?(?:actually |really |ever |eventually |still )?(?:{_COMES_TRUE}|become|adopt|"
+_PREDICT_Q = re.compile(rf"^\W*will (?:(?!what\b)[\w'’-]+ ){{1,8}}?(?:actually |really |ever |eventually |still )?(?:{_COMES_TRUE}|become|adopt|"
                         r"accept|implement|be copied|be replicated|be adopted|be rolled out|be extended|meet|hit|reach|"
                         r"pay off)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
                         r"\bwhat (?:will|is going to) happen\b|\bafter the (?:next )?(?:general )?election\b|^\W*will (?:the |a )?(?:next |future |new |incoming )?(?:government|ministers?|"
@@ -321,7 +323,7 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
                         r"packages?|systems?|compan(?:y|ies)|firms?|operators?|contractors?|employers?|martial arts?|sports?|political part(?:y|ies))\b|"
-                        r"\bwhich (?:[\w-]+ ){0,3}?(?:teams?|directorates?)\b|\b(?:what|which) specific (?!(?:societal |social |big )?(?:problems|issues|challenges)\b)|\bnames? of (?:the |its |"
+                        r"\bwhich (?:[\w-]+ ){0,3}?(?:teams?|directorates?)\b|\bwhich (?:[\w-]+ ){0,2}?businesses\b|\b(?:what|which) specific (?!(?:societal |social |big )?(?:problems|issues|challenges)\b)|\bnames? of (?:the |its |"
                         r"their )?(?:[\w-]+ ){0,3}?(?:clubs?|schools?|projects?|schemes?|groups?|organisations?|compan(?:y|ies)|charit(?:y|ies))\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
@@ -330,7 +332,7 @@ _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
 # "How were the partners chosen?": a selection, which a sentence must describe ("selected through", "chosen by")
 _CHOSEN_Q = re.compile(r"\bhow (?:were|was|are|is) (?:[\w'’-]+ ){1,8}?(?:chosen|selected|picked|appointed|decided)\b|"
-                       r"\bselection (?:criteria|process)\b", re.IGNORECASE)
+                       r"\bselection (?:criteria|process)\b|\bwhat criteria\b", re.IGNORECASE)
 _CHOSEN = re.compile(r"\b(chosen|selected|selection|picked|appointed|procured|procurement|tender\w*|competition|criteria)\b",
                      re.IGNORECASE)
 _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry|ministries|bodies|body|institutes?|researchers|"
@@ -435,7 +437,8 @@ _FUTURE_Q = re.compile(r"^\W*when (?:will|would)\b|\bwhen (?:is|are) (?:[\w'’-
                        re.IGNORECASE)
 _DEADLINE_Q = re.compile(r"\bdeadlines?\b|\bdue dates?\b|\bcut-?off\b", re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(by|deadline|until|before|no later than|due|closes?|closing)\b", re.IGNORECASE)
-_YEAR_Q = re.compile(r"\b(what|which) (?:end |start |final |target )?years?\b|\byear (?:did|was|will|does|is)\b|\bmonth and year\b", re.IGNORECASE)  # a year, not a day
+_YEAR_Q = re.compile(r"\b(what|which) (?:end |start |final |target )?years?\b|\byear (?:did|was|will|does|is)\b|\bmonth and year\b|"
+                     r"\b(?:specific|particular|set|exact|firm) year\b", re.IGNORECASE)  # a year, not a day
 _COUNT = re.compile(rf"(?<![\w-])(\d[\d,.]*\+?|{_NUMBER_WORDS})\b", re.IGNORECASE)  # not "Covid-19"
 _PERCENT = re.compile(r"\d\s?%|\b(per ?cent|percentage|proportion|half|third|quarter)\b", re.IGNORECASE)
 _DURATION = re.compile(r"\b(\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|"

@@ -53,7 +53,7 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
 COUNTIES = Path(__file__).with_name("counties.txt")
 # Words of any question about the guidance: they say nothing of what it is about.
 GENERIC_TERMS = frozenset(tokenize("Socitm council councils local prospectus guidance say says mention document "
-                                   "much many long often year date time"))
+                                   "much many long often year date time ballpark roughly approximately nowadays currently"))
 
 
 def county_towns(question: str) -> dict[str, frozenset[str]]:

@@ -428,6 +428,10 @@ NOT_GIVEN = [
     "which organisations belong to the liverpool local visitor economy partnership?",  # LVEP is its own name
     "has the treasury agreed to give councils three-year funding settlements?",  # an outcome
     "What does the NHS Long Term Workforce Plan say about data analysts?",  # a plan the guidance never names
+    "what difference has the exeter impact tool made to parish councils' emissions?",  # an outcome
+    "can residents self-refer to islington's social prescribing scheme?",  # who may take part
+    "is there a set year in the cornwall plan 2020-2050 for hitting net zero?",  # a year, not the plan's years
+    "what criteria decide whether a place counts as a smart place?",  # criteria
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -514,6 +518,7 @@ GIVEN = [
     "what economics model guides the annual reviews of the council at the tip of england?",  # Cornwall
     "which city in west yorkshire made a web toolkit for schools?",  # Leeds
     "how many targets has the government set, according to the prospectus?",  # targets count as missions
+    "What does the Brum-area plan want the area to be best on earth at?",  # West Midlands (synonyms.txt)
 ]
 
 
@@ -553,6 +558,8 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
     ("what does the levelling up response say about the covid pandemic?", "which councils did it best?", False),
     ("what's the local cio council?", "how does a council officer go about joining it?", False),  # how to join
     ("what is the local cio council?", "how do you get onto it?", False),
+    # "achieve" belongs to "what they achieve", not to "will there be": no prediction is asked for
+    ("how many missions does levelling up have?", "will people argue about what they achieve?", True),
     # councils by name, not "Planting the Flag" from the next sentence
     ("what's the place-based recovery infographic?", "which councils' strategies were used for it?", False),
 ]
