@@ -78,7 +78,7 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"achieved|saved|improved)\b[^?]*\b(?:yet|since)\b|"
                         r"\b(has|have|had|did)\b(?: [\w'’-]+){1,7}? (actuall?y |really |ever |already )?(hit|met|achieved|reduce|cut|lower|"
                         r"reached|delivered on|succeeded|worked(?! with| on| alongside| together| closely| in)|paid off)\b|"
-                        r"\bdid (it|that|this|they|[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
+                        r"\bdid (it|that|this|they|(?!(?:the|a|an|its|their)\b)[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
                         r"\b(has|have|did)\b(?: [^\s?]+){1,10}? actually (cut|reduce|reduced|lowered|increased|raised|improved|saved|made|"
                         r"created|attracted|delivered|brought|gone down|gone up|fallen|dropped|risen|decreased|declined)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b(?! with\b)|\b(has|have)\b(?: [\w'’-]+){1,6}? "
@@ -93,6 +93,7 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b|\bhow many (?:[\w'’-]+ ){1,4}?actually "
                         r"(?:turned up|went|attended|came|took part|signed up|used|opened|reached|benefited)\b|"
                         r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b|\bwhat (?:did|has|have) (?:[\w'’-]+ ){1,8}?achieved?\b|"
+                        r"^\W*(?:is|are) (?:[\w'’-]+ ){1,8}?still (?:running|going|active|operating|open|live|funded|in place|happening)\b|"
                         r"\bwhat (?:difference|impact) (?:did|has|have) (?:[\w'’-]+ ){1,8}?(?:made|make|had|have)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
 _FINDINGS_Q = re.compile(r"\b(is|was) there (an |any )?(evaluation|assessment|review)s?\b|"
@@ -156,7 +157,7 @@ _ELIGIBLE = re.compile(r"\b(eligib\w*|open to|available to|only (?:for|to)|must|
 _COMES_TRUE = r"achieve|succeed|work|deliver|be met|be achieved|happen|last|survive|exist|be around"
 _PREDICT_Q = re.compile(rf"^\W*will (?:(?!what\b)[\w'’-]+ ){{1,8}}?(?:actually |really |ever |eventually |still )?(?:{_COMES_TRUE}|become|adopt|"
                         r"accept|implement|be copied|be replicated|be adopted|be rolled out|be extended|meet|hit|reach|"
-                        r"pay off)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
+                        r"pay off|bring in|introduce|deliver on|go ahead with|sign off)\b|\bis (?:[\w'’-]+ ){1,4}?likely to\b|"
                         r"\bwhat (?:will|is going to) happen\b|\bafter the (?:next )?(?:general )?election\b|^\W*will (?:the |a )?(?:next |future |new |incoming )?(?:government|ministers?|"
                         r"parliament|uk|labour|conservatives|tories)\b[^?]*\b(?:keep|scrap|drop|abandon|stick with|continue)\b|^\W*will (?:the )?(?:government|uk|britain|country|ministers?) "
                         r"(?:actually |really |ever )?(?:make|manage|deliver|meet|hit)\b|^\W*do (?:you|they|socitm) (?:think|reckon|expect) (?:that )?"
@@ -223,7 +224,7 @@ _ADVICE = re.compile(r"\byou (?:should|could|might|may want|need)\b", re.IGNOREC
 _LEGAL_Q = re.compile(r"\b(statutory|legal) (duty|duties|requirement|requirements|obligation|obligations)\b|"
                       r"\blegally (required|obliged|bound|binding)\b|\brequired by law\b|\blegal (?:rules|framework|position|basis)\b|"
                       r"\bthe law on\b|\bwhat does the law say\b|\b(?:law|act|legislation|regulations?) (?:(?:that|which) )?(?:obliges|requires|forces|compels|mandates)\b|"
-                      r"\bsanctions?\b|\bpenalt(?:y|ies)\b", re.IGNORECASE)
+                      r"\bsanctions?\b|\bpenalt(?:y|ies)\b|\b(?:procurement|tendering|planning|data protection) (?:rules|regulations|law|thresholds)\b", re.IGNORECASE)
 _LEGAL = re.compile(r"\b(statutory|legal(ly)?|law|act|duty|duties|regulations?|obliged|required to)\b", re.IGNORECASE)
 # "Give me Socitm's formal definition of a smart place": a definition the guidance states as one.
 _DEFINITION_Q = re.compile(r"\b(formal|official|exact|precise|legal|statutory|agreed|standard)\s+definition\b|"
@@ -278,6 +279,7 @@ _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compa
                         r"\b(?:doing|done|performing|performed|faring|fared) (?:any )?(?:better|worse) than\b|"
                         r"^\W*(?:is|are|was|were) (?:[\w'’-]+ ){1,6}?(?:better|worse|(?:more|less) \w+) than\b|"
                         r"\bwhich (?:one )?(?:saves|costs|delivers|achieves|produces|creates|cuts) (?:more|less|most|least)\b|"
+                        r"\bwhich (?:one )?(?:will|would|is going to) (?:[\w'’-]+ ){1,3}?(?:more|fewer|less|better|worse)\b[^?]*\bor\b|"
                         r"\bwhich (?:one )?(?:has|have|had) (?:done|performed|fared) (?:better|worse|best|worst)\b|"
                         r"\bshould (?:i|we|my \w+|our \w+|a council|councils|a \w+) (?:use|choose|pick|go with|adopt|buy|copy|"
                         r"partner with|go for|start with) (?:[\w'’-]+ ){1,8}?or\b|"
@@ -325,7 +327,7 @@ _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|p
                         r"packages?|systems?|compan(?:y|ies)|firms?|operators?|contractors?|employers?|martial arts?|sports?|political part(?:y|ies))\b|"
                         r"\bwhich (?:[\w-]+ ){0,3}?(?:teams?|directorates?)\b|\bwhich (?:[\w-]+ ){0,2}?businesses\b|\b(?:what|which) specific (?!(?:societal |social |big )?(?:problems|issues|challenges)\b)|\bnames? of (?:the |its |"
                         r"their )?(?:[\w-]+ ){0,3}?(?:clubs?|schools?|projects?|schemes?|groups?|organisations?|compan(?:y|ies)|charit(?:y|ies))\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
-                        r"apps?|suppliers?|vendors?|crm)\b", re.IGNORECASE)
+                        r"apps?|suppliers?|vendors?|crm|laptops?|tablets?|phones?|computers?|devices?)\b", re.IGNORECASE)
 _PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
                         r"\bwhat(?:'s|’s| is| are) the (?:current |latest |national |average )?(?:[\w-]+ ){0,3}?rates?\b|\b(?:response|take-?up|uptake|turnout|completion|success|poverty|unemployment|employment|crime|vacancy|"
                         r"participation|recycling|inflation|growth|interest|exchange|vat|tax) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)

@@ -136,6 +136,7 @@ def test_what_holds_each_kind():
     assert wanted_kinds("what tonnage of carbon will it save?") == [("measure", "mass")]
     assert wanted_kinds("how were the 43 small anti-knife crime projects in london selected?") == [("selection", "")]
     assert wanted_kinds("what did the healthy new town achieve in its first years?") == [("outcome", "")]
+    assert wanted_kinds("what procurement rules apply to buying cloud hosting?") == [("legal", "")]
     assert not holds("It brings over £1 billion of investment by 2030.", "measure", "mass")
     assert holds("The scheme saves 12,000 tonnes of CO2 a year.", "measure", "mass")
     assert holds("a 2 Tbps cable", "measure", "bandwidth") and holds("a score of 7", "measure", "")
@@ -432,6 +433,10 @@ NOT_GIVEN = [
     "can residents self-refer to islington's social prescribing scheme?",  # who may take part
     "is there a set year in the cornwall plan 2020-2050 for hitting net zero?",  # a year, not the plan's years
     "what criteria decide whether a place counts as a smart place?",  # criteria
+    "is the exeter impact tool still running?",  # an outcome: what became of it
+    "will the treasury actually bring in multi-year settlements?",  # a prediction
+    "which will cut more carbon, lichfield's tool or bristol city leap?",  # a comparison
+    "what's the best laptop for a council planning officer?",  # a product by name
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -519,6 +524,8 @@ GIVEN = [
     "which city in west yorkshire made a web toolkit for schools?",  # Leeds
     "how many targets has the government set, according to the prospectus?",  # targets count as missions
     "What does the Brum-area plan want the area to be best on earth at?",  # West Midlands (synonyms.txt)
+    "what date did socitm use to reflect on the regional equality plans?",  # levelling up (synonyms.txt)
+    "how did the work split between councils and the nhs during the jab rollout?",  # "did the work": no outcome
 ]
 
 
