@@ -147,6 +147,7 @@ _ELIGIBLE_Q = re.compile(r"^\W*who (?:can|may|could) (?:refer|apply|join|sign up
                          r"^\W*(?:can|could|may) (?:[\w'’-]+ ){1,3}?(?:outside|beyond|elsewhere|in other|from other)\b[^?]*?\b(?:use|join|access|"
                          r"apply|refer|sign up|take part|be referred)\b|"
                          r"\bself[- ]refer\w*|\b(?:need|have) to go (?:through|via) (?:a|an|their|your|my)\b|"
+                         r"\bonly (?:through|via|by) (?:a|an|their|your|my) (?:gp|doctor|referral|school|council)\b|"
                          r"\bwho (?:is|are) eligible\b|^\W*(?:is|are) (?:[\w'’-]+ ){1,8}?(?:open|available|aimed|restricted|limited) (?:to|at)\b|"
                          r"\b(?:entry|eligibility) (?:criteria|requirements)\b|"
                          r"\bwhat (?:grades|qualifications|scores?|marks|criteria|requirements)\b[^?]*\b(?:need|needed|"
@@ -345,7 +346,7 @@ _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry
                       r"oversees|oversaw|designated|appointed|accredits|accredited|certifies|certified|approves|"
                       r"approved|signed off|signs off|maintains|maintained|running|managing|leading|chairing|heading|paid for|pays for|"
                       r"came up with|coined|invented|devised|originated|created|developed|designed|built|responsible for|started|"
-                      r"gave|awarded|granted)\b",
+                      r"gave|awarded|granted|drew|illustrated|photographed|painted)\b",
                       re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
@@ -353,7 +354,9 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
           "led": "led|leader", "runs": "run|runs", "ran": "run|ran", "heads": "headed|heads|head",
           "headed": "headed|head", "founded": "founded|founder", "funds": "funded|funds|funding from",
           "funded": "funded|funding from", "sponsors": "sponsored|sponsors|sponsor", "sponsored": "sponsored|sponsor",
-          "signed": "signed", "manages": "managed|manages|manager", "managed": "managed|manager",
+          "signed": "signed", "drew": "drawn by|drew|illustrated by|illustrator|artist",
+          "illustrated": "illustrated by|illustrator|artist", "photographed": "photographed by|photographer|photo by",
+          "painted": "painted by|painter|artist", "manages": "managed|manages|manager", "managed": "managed|manager",
           "owns": "owned|owns|owner", "owned": "owned|owner", "came up with": "came up with|coined|devised|invented|"
           "developed|created|originated|conceived", "coined": "coined|came up with", "invented": "invented|inventor",
           "devised": "devised|came up with", "originated": "originated|originator", "created": "created|creator",
@@ -386,14 +389,14 @@ _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)
 # "Step by step", "walk me through": a sequence of steps, which the guidance never sets out.
 _STEPS_Q = re.compile(r"\bstep[- ]by[- ]step\b|\bwhat are the steps\b|\bwalk me through\b|\bthe steps (?:in|of|for|to)\b|\b(?:what|which) steps\b",
                       re.IGNORECASE)
-_JOINING = r"sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member|refer"
+_JOINING = r"sign up|register|apply|enrol|subscribe|join|joining|get onto|get on to|become a member|refer|bid for|bid"
 _HOWTO_Q = re.compile(rf"{_STEPS_Q.pattern}|\bsteps (to|for)\b|\b(first|next|what|which) steps\b|"
                       r"\binstructions (for|on|to)\b|\bhow (do|can|should|would) (i|we)\b|"
                       rf"\bhow (?:do|does|can|could) (?:[\w'’-]+ ){{1,5}}?(?:{_JOINING})\b", re.IGNORECASE)
 # "How can my parish council sign up to the Impact tool?": how to join or apply, which a sentence must say.
 _JOIN_Q = re.compile(rf"\b(?:{_JOINING})\b", re.IGNORECASE)
 _JOINS = re.compile(r"\b(sign(?:ing)? up|register\w*|appl(?:y|ying|ication)|enrol\w*|subscri\w+|join(?!(?:ed|ing|s)?[- ]up)\w*|membership|"
-                    r"referr\w+|referred|contact)\b", re.IGNORECASE)
+                    r"referr\w+|referred|contact|bids?|bidding)\b", re.IGNORECASE)
 # "Can you explain how the doughnut model works?": how a model works, which the guidance only names (a scheme's
 # description does say how it works: "How does Islington's social prescribing work?").
 _WORKS_Q = re.compile(r"\bhow (?:does|do) (?:the )?(?:[\w'’-]+ ){0,3}?(?:model|framework|economics|theory) (?:actually )?work\b|"
@@ -569,11 +572,14 @@ def list_size_told(told: str) -> int:
 def asks_for_product(question: str) -> bool:
     """"What software did they use?": a product or supplier (not "which council", which a previous answer may
     already have named)."""
-    return bool(_PRODUCT_Q.search(question))
+    m = _WHICH_NAME_Q.search(question)
+    return bool(_PRODUCT_Q.search(question) or m and m.group(1).lower() in _INSTITUTIONS)
 
 
 _PLACE_NOUNS = frozenset("council councils borough boroughs authorities cities towns regions counties neighbourhoods communities wards "
                           "streets areas".split())
+# Institutions, which a place does not name: "which schools are piloting it?" is not answered by "Greater Manchester".
+_INSTITUTIONS = frozenset("schools colleges college hospitals surgeries practices charities".split())
 _PLACE = "@place"  # in a product question's detail: it asks for a place ("which councils ...")
 _NOT_PLACE = "@named"  # ... or for a product, firm or club, which a place is not ("the name of the club in Croydon")
 _PLACE_WORDS = "Council|Borough|City|County|District|Metropolitan"
@@ -588,7 +594,7 @@ def _product_asked(question: str) -> str | None:
     a council or a place."""
     m = _WHICH_NAME_Q.search(question) or _LIST_PLACES_Q.search(question)
     given = set(tokenize(question)) | {_INITIALS + i for i in _initials(question)}
-    if _PRODUCT_Q.search(question) and not (m and m.group(1).lower() in _PLACE_NOUNS):  # "which specific councils"
+    if asks_for_product(question) and not (m and m.group(1).lower() in _PLACE_NOUNS):  # "which specific councils"
         return " ".join([_NOT_PLACE, *sorted(given)])
     if m:
         place = [_PLACE] if m.group(1).lower() in _PLACE_NOUNS else []
@@ -631,6 +637,8 @@ def _new_name(text: str, detail: str) -> bool:
     initials = [a[len(_INITIALS):] for a in asked if a.startswith(_INITIALS)]
     groups = [" ".join(w for w in g.split() if not (w.isupper() and any(_abbreviates(w.lower(), i) for i in initials)))
               for g in groups]
+    groups = [g for g in groups if len(a := "".join(w if w.isupper() else w[:1] for w in g.split()
+                                                   if w not in ("The", "A", "An")).lower()) < 3 or a not in asked]
     named = [set(tokenize(n)) - _ORG_WORDS - _NOT_NAMES for n in groups]
     # a place may share a word with the question ("which Yorkshire council": "East Riding of Yorkshire" is new)
     if any(words - asked if _PLACE in asked else words and not words & asked for words in named):

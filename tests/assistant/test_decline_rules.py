@@ -137,6 +137,10 @@ def test_what_holds_each_kind():
     assert wanted_kinds("how were the 43 small anti-knife crime projects in london selected?") == [("selection", "")]
     assert wanted_kinds("what did the healthy new town achieve in its first years?") == [("outcome", "")]
     assert wanted_kinds("what procurement rules apply to buying cloud hosting?") == [("legal", "")]
+    assert wanted_kinds("is it only through a gp that residents get referred?") == [("eligibility", "")]
+    # an acronym the question gives names the body it stands for
+    lcioc = wanted_kinds("which councils sit on the LCIOC?")[0][1]
+    assert not holds("The Local CIO Council (LCIOC) advises on policy.", "product", lcioc)
     assert not holds("It brings over £1 billion of investment by 2030.", "measure", "mass")
     assert holds("The scheme saves 12,000 tonnes of CO2 a year.", "measure", "mass")
     assert holds("a 2 Tbps cable", "measure", "bandwidth") and holds("a score of 7", "measure", "")
@@ -437,6 +441,8 @@ NOT_GIVEN = [
     "will the treasury actually bring in multi-year settlements?",  # a prediction
     "which will cut more carbon, lichfield's tool or bristol city leap?",  # a comparison
     "what's the best laptop for a council planning officer?",  # a product by name
+    "how do charities bid for the mayor's knife crime money?",  # how to bid, which no sentence says
+    "who drew the pictures in the levelling up piece?",  # who drew them
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -567,6 +573,8 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
     ("what is the local cio council?", "how do you get onto it?", False),
     # "achieve" belongs to "what they achieve", not to "will there be": no prediction is asked for
     ("how many missions does levelling up have?", "will people argue about what they achieve?", True),
+    # schools by name: not "Greater Manchester" (a place) nor the MBacc the member was just told about
+    ("tell me about the greater manchester baccalaureate", "which schools are trying it out?", False),
     # councils by name, not "Planting the Flag" from the next sentence
     ("what's the place-based recovery infographic?", "which councils' strategies were used for it?", False),
 ]
