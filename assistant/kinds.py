@@ -93,6 +93,9 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"\b(?:been )?shown to (?:cut|reduce|lower|work|improve|increase|help)\b|\bhow many (?:[\w'’-]+ ){1,4}?actually "
                         r"(?:turned up|went|attended|came|took part|signed up|used|opened|reached|benefited)\b|"
                         r"\bhow (?:has|have) (?:[\w'’-]+ ){1,6}?changed\b|\bwhat (?:did|has|have) (?:[\w'’-]+ ){1,8}?achieved?\b|"
+                        r"\bwhich (?:[\w-]+ ){0,2}?(?:councils|authorities|places|areas|boroughs|cities) (?:have|has) (?:already |formally |"
+                        r"actually )?(?:signed up to|adopted|taken up|implemented|backed|endorsed)\b|"
+                        r"^\W*(?:was|were|is|are|has|have) (?:[\w'’-]+ ){1,8}?(?:been )?(?:endorsed|approved|ratified|backed) by\b|"
                         r"^\W*(?:is|are) (?:[\w'’-]+ ){1,8}?still (?:running|going|active|operating|open|live|funded|in place|happening)\b|"
                         r"\bwhat (?:difference|impact) (?:did|has|have) (?:[\w'’-]+ ){1,8}?(?:made|make|had|have)\b", re.IGNORECASE)
 # "What recommendations came out of the consultation?": the findings of an event or review.
@@ -239,7 +242,7 @@ _CRITIC_Q = re.compile(r"\bcriticis(?:m|ms|ed|ing)\b|\bcriticiz(?:ed|ing)\b", re
 _CRITIC = re.compile(r"\b(critic\w*|concerns?|objections?|opposition|opposed)\b", re.IGNORECASE)
 # "How is the council measuring progress on it?": how progress is tracked, which a sentence must say.
 _MONITOR_Q = re.compile(r"\bhow (?:is|are) (?:[\w'’-]+ ){1,6}?being (?:evaluated|measured|monitored|assessed|tracked)\b|"
-                        r"\bhow (?:is|are|will|was|were) (?:[\w'’-]+ ){1,4}?(?:measur(?:e|ing)|track(?:ing)?|monitor(?:ing)?) "
+                        r"\bhow (?:is|are|will|was|were|does|do) (?:[\w'’-]+ ){1,4}?(?:measur(?:e|ing)|track(?:ing)?|monitor(?:ing)?) "
                         r"(?:its |their )?(?:progress|success|impact|whether)\b", re.IGNORECASE)  # not "how can teams track"
 _MONITOR = re.compile(r"\b(indicators?|metrics?|KPIs?|measured by|tracked|monitored|progress reports?)\b", re.IGNORECASE)
 # "Can you give me the names of the current members?": people, by name.
@@ -346,13 +349,14 @@ _AGENT_Q = re.compile(r"\b(?:who|which (?:[\w-]+ ){0,2}?(?:departments?|ministry
                       r"oversees|oversaw|designated|appointed|accredits|accredited|certifies|certified|approves|"
                       r"approved|signed off|signs off|maintains|maintained|running|managing|leading|chairing|heading|paid for|pays for|"
                       r"came up with|coined|invented|devised|originated|created|developed|designed|built|responsible for|started|"
-                      r"gave|awarded|granted|drew|illustrated|photographed|painted)\b",
+                      r"gave|awarded|granted|drew|illustrated|photographed|painted|funding|paying for|bankrolling)\b",
                       re.IGNORECASE)
 _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|writes|author",
           "authored": "written|authored|author", "published": "published|publisher", "publishes": "published|publisher",
           "chairs": "chaired|chairs|chair", "chaired": "chaired|chair", "leads": "led|leads|leader",
           "led": "led|leader", "runs": "run|runs", "ran": "run|ran", "heads": "headed|heads|head",
-          "headed": "headed|head", "founded": "founded|founder", "funds": "funded|funds|funding from",
+          "headed": "headed|head", "founded": "founded|founder", "funds": "funded|funds|funding from", "funding": "funded|funds|funding from",
+          "paying for": "paid for|funded|funding from", "bankrolling": "funded|funding from|bankrolled",
           "funded": "funded|funding from", "sponsors": "sponsored|sponsors|sponsor", "sponsored": "sponsored|sponsor",
           "signed": "signed", "drew": "drawn by|drew|illustrated by|illustrator|artist",
           "illustrated": "illustrated by|illustrator|artist", "photographed": "photographed by|photographer|photo by",

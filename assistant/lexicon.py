@@ -46,7 +46,7 @@ TOPICS = tuple((line.strip(), tuple(tokenize(line))) for line in Path(__file__).
 # A people's adjective names its place: "the Cornish one" is known when the guidance mentions Cornwall.
 DEMONYMS = {"cornish": "cornwall", "welsh": "wales", "scottish": "scotland", "scots": "scotland", "irish": "ireland",
             "english": "england", "british": "britain", "mancunian": "manchester", "manc": "manchester", "liverpudlian": "liverpool",
-            "scouse": "liverpool", "geordie": "newcastle", "brummie": "birmingham", "londoner": "london",
+            "scouse": "liverpool", "geordie": "newcastle", "brummie": "west midlands", "londoner": "london",
             "londoners": "london", "glaswegian": "glasgow", "cumbrian": "cumbria", "devonian": "devon",
             "yorkshireman": "yorkshire", "northumbrian": "northumberland", "kentish": "kent"}
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")

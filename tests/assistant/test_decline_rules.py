@@ -138,6 +138,7 @@ def test_what_holds_each_kind():
     assert wanted_kinds("what did the healthy new town achieve in its first years?") == [("outcome", "")]
     assert wanted_kinds("what procurement rules apply to buying cloud hosting?") == [("legal", "")]
     assert wanted_kinds("is it only through a gp that residents get referred?") == [("eligibility", "")]
+    assert ("outcome", "") in wanted_kinds("which boroughs have taken up the approach?")
     # an acronym the question gives names the body it stands for
     lcioc = wanted_kinds("which councils sit on the LCIOC?")[0][1]
     assert not holds("The Local CIO Council (LCIOC) advises on policy.", "product", lcioc)
@@ -443,6 +444,8 @@ NOT_GIVEN = [
     "what's the best laptop for a council planning officer?",  # a product by name
     "how do charities bid for the mayor's knife crime money?",  # how to bid, which no sentence says
     "who drew the pictures in the levelling up piece?",  # who drew them
+    "how does lichfield measure whether its baseline tool is working?",  # how progress is tracked
+    "was the cornwall plan endorsed by the government?",  # an outcome
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -532,6 +535,7 @@ GIVEN = [
     "What does the Brum-area plan want the area to be best on earth at?",  # West Midlands (synonyms.txt)
     "what date did socitm use to reflect on the regional equality plans?",  # levelling up (synonyms.txt)
     "how did the work split between councils and the nhs during the jab rollout?",  # "did the work": no outcome
+    "What is the Brummie region's industrial strategy built on?",  # the West Midlands (a demonym)
 ]
 
 
@@ -575,6 +579,7 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
     ("how many missions does levelling up have?", "will people argue about what they achieve?", True),
     # schools by name: not "Greater Manchester" (a place) nor the MBacc the member was just told about
     ("tell me about the greater manchester baccalaureate", "which schools are trying it out?", False),
+    ("what is silicon sands?", "who's paying for it?", False),  # who funds it, by name
     # councils by name, not "Planting the Flag" from the next sentence
     ("what's the place-based recovery infographic?", "which councils' strategies were used for it?", False),
 ]
