@@ -3,6 +3,7 @@ a sentence holds one: the question patterns and the Kind table that decline.py c
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -85,7 +86,8 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|(?<!where )(?<!when )\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
-                        r"worth it|worthwhile)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b|"
+                        r"worth it|worthwhile)\b|\bshow(?:ed|n)? (?:it|them|they|that it|that they) (?:was |were |is |are )?"
+                        r"(?:hitting|meeting|reaching|achieving|on track)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b|"
                         r"\bwhat (?:[\w-]+ )?(?:results?|outcomes?) (?:did|has|have|had)\b|\b(?:formally|since|officially) adopted\b|"
                         r"\badopted (?:them|it|these|those)\b|\b(?:measurable|tangible) (?:drop|fall|reduction|decrease|improvements?|impacts?|"
                         r"results?|differences?|change)\b|\bhow (?:was|were|is|are) (?:[\w'’-]+ ){1,8}?received\b|\bwhat happened (?:to|after|next|"
@@ -280,6 +282,8 @@ _INSTITUTION_Q = re.compile(r"\bwhich (?P<what>universit(?:y|ies)|colleges?|hosp
 _WHERE_Q = re.compile(r"^\W*where (?:can|could|would|do|should|might) (?:i|we|you|one) (?:find|get|look|see)\b", re.IGNORECASE)
 # "How does it compare with Manchester's?": a comparison the guidance must make.
 _COMPARE_Q = re.compile(r"\bhow (?:does|do|did|would) (?:[\w'’-]+ ){1,8}?compare\b|\bdifference between\b|\boverlaps?\b|"
+                        r"\b(?:created|delivered|saved|cut|attracted|produced|generated|made|brought in) (?:more|fewer|less) "
+                        r"(?:[\w'’-]+ ){0,3}?than\b|"
                         r"\b(?:doing|done|performing|performed|faring|fared) (?:any )?(?:better|worse) than\b|"
                         r"^\W*(?:is|are|was|were) (?:[\w'’-]+ ){1,6}?(?:better|worse|(?:more|less) \w+) than\b|"
                         r"\bwhich (?:one )?(?:saves|costs|delivers|achieves|produces|creates|cuts) (?:more|less|most|least)\b|"
@@ -320,7 +324,9 @@ def _measured(text: str, detail: str) -> bool:
 # "How much did each workshop get?": an amount per item, which a total does not give.
 _EACH_Q = re.compile(r"\b(each|per|apiece|a head|on average|split|divided|shared out|broken down|breakdown)\b", re.IGNORECASE)
 # "How often does it meet?": a frequency, which a sentence must state.
-_FREQUENCY_Q = re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times (a|an|per|each|every)\b", re.IGNORECASE)
+_FREQUENCY_Q = re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times (a|an|per|each|every)\b|"
+                          r"\b(?:daily|weekly|monthly|quarterly|annually|yearly) or (?:daily|weekly|monthly|quarterly|annually|"
+                          r"yearly)\b", re.IGNORECASE)
 _FREQUENCY = re.compile(r"\b(every|each|per|a|once a|twice a) (day|week|fortnight|month|quarter|year|term)\b|\b(daily|weekly|"
                         r"fortnightly|monthly|quarterly|annual(ly)?|yearly|biannual(ly)?|regularly|times a)\b", re.IGNORECASE)
 _HOW_MANY_UNITS = re.compile(r"\bhow many (years|months|weeks|days|hours|decades)\b", re.IGNORECASE)
@@ -328,11 +334,11 @@ _DURATION_Q = re.compile(rf"\bhow long (does|did|will|would|is|was|has|have|do|c
                          re.IGNORECASE)
 # "Is there a good low-code platform?", "what software did they use?": a named product or supplier.
 _PRODUCT_Q = re.compile(r"\b(which|what) (?:[\w-]+ ){0,2}?(software|platforms?|products?|apps?|suppliers?|vendors?|providers?|crm|"
-                        r"packages?|systems?|compan(?:y|ies)|firms?|operators?|contractors?|employers?|martial arts?|sports?|political part(?:y|ies))\b|"
+                        r"packages?|systems?|compan(?:y|ies)|firms?|operators?|contractors?|employers?|exam boards?|awarding bod(?:y|ies)|martial arts?|sports?|political part(?:y|ies))\b|"
                         r"\bwhich (?:[\w-]+ ){0,3}?(?:teams?|directorates?)\b|\bwhich (?:[\w-]+ ){0,2}?businesses\b|\b(?:what|which) specific (?!(?:societal |social |big )?(?:problems|issues|challenges)\b)|\bnames? of (?:the |its |"
                         r"their )?(?:[\w-]+ ){0,3}?(?:clubs?|schools?|projects?|schemes?|groups?|organisations?|compan(?:y|ies)|charit(?:y|ies))\b|\bis there an? (?:[\w-]+ )?(?:app|software|platform)\b|\b(which|what) named\b|\b(good|best|recommended?)\b(?:\s+[\w-]+){0,3}?\s+(software|platforms?|products?|"
                         r"apps?|suppliers?|vendors?|crm|laptops?|tablets?|phones?|computers?|devices?)\b", re.IGNORECASE)
-_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|"
+_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|proportion)\b|\b(?:vaccine|vaccination|jab|booster) uptake\b|"
                         r"\bwhat(?:'s|’s| is| are) the (?:current |latest |national |average )?(?:[\w-]+ ){0,3}?rates?\b|\b(?:response|take-?up|uptake|turnout|completion|success|poverty|unemployment|employment|crime|vacancy|"
                         r"participation|recycling|inflation|growth|interest|exchange|vat|tax) rates?\b|\bwhat share of\b|\b(what|how many|which)\s*%", re.IGNORECASE)
 # "Who wrote / chairs / funds ...": the answer is whoever did it, so a sentence must say who ("chaired by").
@@ -439,7 +445,7 @@ _MONEY = re.compile(r"\bfree of charge\b|\bfree to (use|join|access)\b|\bat no c
 # "The Cornwall Plan 2020-2050 sets out ...": the years of a document's name do not say when anything happens.
 _NAMED_YEARS = re.compile(r"\b(Plan|Strategy|Vision|Programme|Agenda|Framework|Act|Report|Review) (?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?\b")
 # ... unless the question asks what years the document spans ("what years does their plan run over?").
-_SPAN_Q = re.compile(r"\bwhat (?:years?|period|dates?) does (?:[\w'’-]+ ){0,4}?(?:run|runs|cover|covers|span|spans)\b", re.IGNORECASE)
+_SPAN_Q = re.compile(r"\bwhat (?:years?|period|dates?) does (?:[\w'’-]+ ){0,6}?(?:run|runs|cover|covers|span|spans)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # "When will the first pupils sit it?", "when is the review due?": a date still to come, which a sentence must set
 _FUTURE_Q = re.compile(r"^\W*when (?:will|would)\b|\bwhen (?:is|are) (?:[\w'’-]+ ){1,6}?(?:due|expected|going to|set to)\b",
@@ -625,6 +631,14 @@ def _abbreviates(acronym: str, initials: str) -> bool:
     return len(acronym) >= 3 and acronym[0] == initials[0] and all(c in it for c in acronym)
 
 
+def _shortened(short: str, terms: set[str]) -> bool:
+    """Is the short form made of the starts of the question's words ("MBacc": Manchester Baccalaureate)?"""
+    if not short:
+        return True
+    return len(short) <= 10 and any(t[:1] == short[:1] and any(
+        _shortened(short[n:], terms - {t}) for n in range(len(os.path.commonprefix([t, short])), 0, -1)) for t in terms)
+
+
 def _new_name(text: str, detail: str) -> bool:
     """A name the question does not already hold ("they use Liquidlogic"); for "which organisations", a list of
     kinds of body does ("local authorities, police, fire services and health partners")."""
@@ -639,7 +653,8 @@ def _new_name(text: str, detail: str) -> bool:
         groups = [g for g in groups if (not _place_named(joined, g) or set(tokenize(g)) & _ORG_WORDS)
                   and not _NAMED_YEARS.search(f"{g} 2000") and not re.search(rf"\b{re.escape(g)} (?:19|20)\d\d\b", joined)]
     initials = [a[len(_INITIALS):] for a in asked if a.startswith(_INITIALS)]
-    groups = [" ".join(w for w in g.split() if not (w.isupper() and any(_abbreviates(w.lower(), i) for i in initials)))
+    groups = [" ".join(w for w in g.split() if not (w.isupper() and any(_abbreviates(w.lower(), i) for i in initials))
+                       and not (sum(c.isupper() for c in w) >= 2 and _shortened(w.lower(), asked)))
               for g in groups]
     groups = [g for g in groups if len(a := "".join(w if w.isupper() else w[:1] for w in g.split()
                                                    if w not in ("The", "A", "An")).lower()) < 3 or a not in asked]

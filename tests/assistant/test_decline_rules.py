@@ -139,9 +139,14 @@ def test_what_holds_each_kind():
     assert wanted_kinds("what procurement rules apply to buying cloud hosting?") == [("legal", "")]
     assert wanted_kinds("is it only through a gp that residents get referred?") == [("eligibility", "")]
     assert ("outcome", "") in wanted_kinds("which boroughs have taken up the approach?")
+    assert wanted_kinds("what was the booster jab uptake in the city?") == [("percent", "")]
     # an acronym the question gives names the body it stands for
     lcioc = wanted_kinds("which councils sit on the LCIOC?")[0][1]
     assert not holds("The Local CIO Council (LCIOC) advises on policy.", "product", lcioc)
+    # ... and a short form made of the starts of its words is no new name either ("MBacc")
+    board = wanted_kinds("which exam board runs the greater manchester baccalaureate?")[0][1]
+    assert not holds("The mayor proposes the MBacc.", "product", board)
+    assert holds("The mayor proposes the MBacc with AQA.", "product", board)
     assert not holds("It brings over £1 billion of investment by 2030.", "measure", "mass")
     assert holds("The scheme saves 12,000 tonnes of CO2 a year.", "measure", "mass")
     assert holds("a 2 Tbps cable", "measure", "bandwidth") and holds("a score of 7", "measure", "")
@@ -446,6 +451,10 @@ NOT_GIVEN = [
     "who drew the pictures in the levelling up piece?",  # who drew them
     "how does lichfield measure whether its baseline tool is working?",  # how progress is tracked
     "was the cornwall plan endorsed by the government?",  # an outcome
+    "which awarding body would certify the manchester baccalaureate?",  # a body by name (MBacc is its own)
+    "is luton's observatory refreshed weekly or monthly?",  # how often
+    "did lichfield's last review show it meeting its targets?",  # an outcome
+    "has cornwall's plan attracted more investment than blackpool's?",  # a comparison
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -536,6 +545,7 @@ GIVEN = [
     "what date did socitm use to reflect on the regional equality plans?",  # levelling up (synonyms.txt)
     "how did the work split between councils and the nhs during the jab rollout?",  # "did the work": no outcome
     "What is the Brummie region's industrial strategy built on?",  # the West Midlands (a demonym)
+    "over what years does the cornish council's big plan run?",  # the years of the Cornwall Plan's name
 ]
 
 
