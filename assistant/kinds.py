@@ -82,7 +82,8 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"\bdid (it|that|this|they|(?!(?:the|a|an|its|their)\b)[\w-]+) (actually |really |ever )?(work(?! with| on| alongside| together| closely| in)|succeed|pay off|achieve|hit|meet|"
                         r"reach|deliver)\b|\bdid (the )?[\w-]+ (actually |ever )?(take up|adopt|accept|implement|act on)\b|"
                         r"\b(has|have|did)\b(?: [^\s?]+){1,10}? actually (cut|reduce|reduced|lowered|increased|raised|improved|saved|made|"
-                        r"created|attracted|delivered|brought|gone down|gone up|fallen|dropped|risen|decreased|declined)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b(?! with\b)|\b(has|have)\b(?: [\w'’-]+){1,6}? "
+                        r"created|attracted|delivered|brought|gone down|gone up|fallen|dropped|risen|decreased|declined|been adopted|"
+                        r"been approved|been agreed|been implemented|been signed off)\b|\bany (results|impact)( yet| so far)?\W*$|\bdid\b(?: [\w'’-]+){1,5}? end up\b(?! with\b)|\b(has|have)\b(?: [\w'’-]+){1,6}? "
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|(?<!where )(?<!when )\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
@@ -257,6 +258,8 @@ _PEOPLE_Q = re.compile(r"\bany names\b|\bwho (?:is|are|was|were) the (?:man|woma
                        re.IGNORECASE)
 # "Which mission does Socitm see as the top priority?": a ranking the guidance must state.
 _RANKING_Q = re.compile(r"\b(top|highest|first|biggest|main) priority\b|"
+                        r"\b(?:fastest|slowest|quickest|worst|highest|lowest) (?:[\w-]+ ){0,2}?in the (?:country|uk|nation|"
+                        r"england)\b|"
                         r"\bwhich (?:one|of (?:them|these|those|the (?:[\w-]+ ){0,3}?[\w-]+))\b[^?]*\b(?:first|most urgent)\b|"
                         r"\b(?:single )?(?:largest|biggest|greatest|main) (?:single )?(?:source|cause|contributor|driver)s?\b|\bwhich\b[^?]*\b(?:best|worst)\W*$|\bthe first (?:uk |english |british |scottish |welsh |"
                         r"local )?(?:council|authority|city|town|place|organisation|area|region|county|borough)s? to\b|\bmost important\b|\bmatters? most\b|"

@@ -140,6 +140,8 @@ def test_what_holds_each_kind():
     assert wanted_kinds("is it only through a gp that residents get referred?") == [("eligibility", "")]
     assert ("outcome", "") in wanted_kinds("which boroughs have taken up the approach?")
     assert wanted_kinds("what was the booster jab uptake in the city?") == [("percent", "")]
+    assert wanted_kinds("who had the quickest rollout in the country?") == [("ranking", "")]
+    assert wanted_kinds("has the plan actually been adopted?") == [("outcome", "")]
     # an acronym the question gives names the body it stands for
     lcioc = wanted_kinds("which councils sit on the LCIOC?")[0][1]
     assert not holds("The Local CIO Council (LCIOC) advises on policy.", "product", lcioc)
