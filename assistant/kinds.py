@@ -44,7 +44,7 @@ _COUNT_Q = re.compile(r"\bhow many\b|\bwhat(?: i|')s (the|[\w-]+['’]s) (\w+ )?
                       r"(?:number|total|figure|size|increase|decrease|rise|"
                       r"fall|growth|reduction|cut|change)\b|\bhow (big|large|much bigger|much smaller)\b|\bby how much\b|"
                       r"\bhow (far|much) (have|has|had|did|will)\b[^?]{0,40}\b(fall|fell|fallen|rise|risen|rose|drop|dropped|"
-                      r"grow|grown|increase|increased|decrease|decreased|reduce|reduced|cut|improve|improved)\b|"
+                      r"grow|grown|increase|increased|decrease|decreased|reduce|reduced|cut|improve|improved|gone up|gone down|go up|go down)\b|"
                       rf"{MASS_Q.pattern}", re.IGNORECASE)
 _DATE_Q = re.compile(r"\bwhen (?:exactly |roughly |precisely |approximately )?(and where )?(is|was|will|would|did|does|do|are|were)\b|"
                      r"\b(end|start|closing|launch|publication|completion|expiry|finish|due) (?:dates?|years?)\b|\b(?:what|which) (years?|dates?|months?|days?|time)\b|"
@@ -87,7 +87,8 @@ _OUTCOME_Q = re.compile(r"\bhow (?:did|has|have) (?:[\w'’-]+ ){1,6}?(?:do|done
                         r"(gone (down|up)|fallen|dropped|risen|improved|worsened) (since|as a result)\b|\b(go|gone|went|gotten) (up|down) or (up|down)\b|\bhow (?:much|far) (?:has|have|had|did) (?:[\w'’-]+ ){1,6}?(?:fall|fell|fallen|drop|dropped|rise|risen|rose|decrease|decreased|increase|increased|improve|improved)\b|(?<!where )(?<!when )\bdid\b(?: [\w'’-]+){1,8}? (actually|really|ever) \w+|"
                         r"\b(has|have|had|did)\b.*\b(yet|in the end|so far|to date)\W*$|\b(on track|on course|on target) "
                         r"(to|for)\b|\b(been|proved|proven|turned out)( to be)?( a| an)? (success|successful|failure|effective|"
-                        r"worth it|worthwhile)\b|\bshow(?:ed|n)? (?:it|them|they|that it|that they) (?:was |were |is |are )?"
+                        r"worth it|worthwhile)\b|\b(?:shown|showed) (?:any |real |much )?progress\b|\bhow (?:accurate|reliable|effective|"
+                        r"successful|useful) (?:has|have|did|was|were) (?:[\w'’-]+ ){1,4}?(?:turned out|proved|proven|been)\b|\bshow(?:ed|n)? (?:it|them|they|that it|that they) (?:was |were |is |are )?"
                         r"(?:hitting|meeting|reaching|achieving|on track)\b|\bwhat (?:were|have been) the (?:results?|outcomes?) of\b|\bwhat came of\b|"
                         r"\bwhat (?:[\w-]+ )?(?:results?|outcomes?) (?:did|has|have|had)\b|\b(?:formally|since|officially) adopted\b|"
                         r"\badopted (?:them|it|these|those)\b|\b(?:measurable|tangible) (?:drop|fall|reduction|decrease|improvements?|impacts?|"
@@ -392,7 +393,7 @@ _AGENT = {"wrote": "written|authored|wrote|author", "writes": "written|authored|
 # "What were the other three Camden missions?" asks for the rest of a list of three.
 LIST_Q = re.compile(rf"\b(list|name|what (?:exactly |precisely )?are|what (?:are|were) the names of|what (?:exactly |precisely )?were|which are|which were|give me|tell me|set out|spell out|"
                      rf"the other|the remaining|the rest of the) (all |every |each )?(of )?(the |its |their |your |"
-                     rf"(?:the )?(?:[\w-]+ )?[\w-]+(?:['’]s|s['’]) (?=other |remaining ))?(other |remaining )?"
+                     rf"(?:the )?(?:[\w-]+ )?[\w-]+(?:['’]s|s['’]|s) (?=other |remaining ))?(other |remaining )?"
                      rf"(?P<n>\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
 # "Can you list them all?", "name every one of them": a list, however long.
 _LIST_ALL_Q = re.compile(r"\b(list|name)\s+(them|those|these|each|every one|all)\b(\s+(all|out))?|\b(list|name) all of "

@@ -457,6 +457,9 @@ NOT_GIVEN = [
     "is luton's observatory refreshed weekly or monthly?",  # how often
     "did lichfield's last review show it meeting its targets?",  # an outcome
     "has cornwall's plan attracted more investment than blackpool's?",  # a comparison
+    "what are camdens other three goals?",  # the rest of a list, the apostrophe left out
+    "how much has child poverty gone up in luton?",  # a figure
+    "has bicester's healthy new town shown real progress on obesity?",  # an outcome
 ]
 GIVEN = [
     "roughly how many members does socitm have?",
@@ -548,6 +551,7 @@ GIVEN = [
     "how did the work split between councils and the nhs during the jab rollout?",  # "did the work": no outcome
     "What is the Brummie region's industrial strategy built on?",  # the West Midlands (a demonym)
     "over what years does the cornish council's big plan run?",  # the years of the Cornwall Plan's name
+    "What is that West Country city's energy partnership called?",  # Bristol (counties.txt)
 ]
 
 
@@ -592,6 +596,7 @@ CONVERSATIONS = [  # (earlier turn, follow-up, answered?)
     # schools by name: not "Greater Manchester" (a place) nor the MBacc the member was just told about
     ("tell me about the greater manchester baccalaureate", "which schools are trying it out?", False),
     ("what is silicon sands?", "who's paying for it?", False),  # who funds it, by name
+    ("what is the exeter impact tool?", "how reliable has it proved?", False),  # an outcome
     # councils by name, not "Planting the Flag" from the next sentence
     ("what's the place-based recovery infographic?", "which councils' strategies were used for it?", False),
 ]
