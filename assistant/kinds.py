@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ingest.lexical import STOP_WORDS, tokenize
+from ingest.lexical import tokenize
 
 from .lexicon import (
     DAYS,
@@ -607,7 +607,7 @@ def _product_asked(question: str) -> str | None:
     """The question's terms, when it asks for a product, a supplier or a body by name; with _PLACE when that is
     a council or a place."""
     m = _WHICH_NAME_Q.search(question) or _LIST_PLACES_Q.search(question)
-    given = set(tokenize(question)) | {_INITIALS + i for i in _initials(question)}
+    given = set(tokenize(question))
     if asks_for_product(question) and not (m and m.group(1).lower() in _PLACE_NOUNS):  # "which specific councils"
         return " ".join([_NOT_PLACE, *sorted(given)])
     if m:
@@ -616,27 +616,9 @@ def _product_asked(question: str) -> str | None:
     return None
 
 
-_INITIALS = "^"  # in a product question's detail: the initials of a name it gives ("^llvep")
-
-
-_BETWEEN_NAMES = re.compile(r"\b(?:" + "|".join(sorted(STOP_WORDS)) + r")\b|[^\w\s'’-]")
-
-
-def _initials(question: str) -> set[str]:
-    """The initials of each run of three or more words between small words: a name's acronym is given with it
-    ("the liverpool local visitor economy partnership": LVEP)."""
-    runs = _BETWEEN_NAMES.split(question.lower())
-    return {"".join(w[0] for w in words) for run in runs if len(words := run.split()) >= 3}
-
-
-def _abbreviates(acronym: str, initials: str) -> bool:
-    """Is the acronym the name's initials, a small word or two left out ("lvep" of "llvep")?"""
-    it = iter(initials)
-    return len(acronym) >= 3 and acronym[0] == initials[0] and all(c in it for c in acronym)
-
-
 def _shortened(short: str, terms: set[str]) -> bool:
-    """Is the short form made of the starts of the question's words ("MBacc": Manchester Baccalaureate)?"""
+    """Is the short form made of the starts of the question's words, some left out: "MBacc" for the Greater
+    Manchester Baccalaureate, "LVEP" for the Liverpool Local Visitor Economy Partnership?"""
     if not short:
         return True
     return len(short) <= 10 and any(t[:1] == short[:1] and any(
@@ -656,9 +638,8 @@ def _new_name(text: str, detail: str) -> bool:
         # nor a plan's title ("Blackpool's Digital Vision 2030", "the Cornwall Plan 2020-2050")
         groups = [g for g in groups if (not _place_named(joined, g) or set(tokenize(g)) & _ORG_WORDS)
                   and not _NAMED_YEARS.search(f"{g} 2000") and not re.search(rf"\b{re.escape(g)} (?:19|20)\d\d\b", joined)]
-    initials = [a[len(_INITIALS):] for a in asked if a.startswith(_INITIALS)]
-    groups = [" ".join(w for w in g.split() if not (w.isupper() and any(_abbreviates(w.lower(), i) for i in initials))
-                       and not (sum(c.isupper() for c in w) >= 2 and _shortened(w.lower(), asked)))
+    # a name's short form is given with it ("the LVEP", "the MBacc"), and so is the name of an acronym given
+    groups = [" ".join(w for w in g.split() if not (sum(c.isupper() for c in w) >= 2 and _shortened(w.lower(), asked)))
               for g in groups]
     groups = [g for g in groups if len(a := "".join(w if w.isupper() else w[:1] for w in g.split()
                                                    if w not in ("The", "A", "An")).lower()) < 3 or a not in asked]
