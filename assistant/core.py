@@ -223,7 +223,7 @@ class Assistant:
         signals = dl.Signals(dense=dense, sentence=self._best_sentence(units, keywords),
                              coverage=dl.coverage(search.query, bm25, top),
                              unknown_names=dl.unknown_names(question, bm25, " ".join(top),
-                                                           " ".join(h.chunk.text for h in hits[3:])))
+                                                           [h.chunk.text for h in hits[3:]]))
         kinds = wanted_kinds(question)
         signals.wanted = ", ".join(k for k, _ in kinds)
         context = [h.chunk.section[-1] if h.chunk.section else h.chunk.title for h in hits]

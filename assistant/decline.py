@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.lexical import BM25Index, tokenize
@@ -71,7 +72,7 @@ class Signals:
         return ""
 
 
-def unknown_names(question: str, bm25: BM25Index, evidence: str, kept: str = "") -> list[str]:
+def unknown_names(question: str, bm25: BM25Index, evidence: str, kept: Sequence[str] = ()) -> list[str]:
     """Names in the question that appear nowhere in the index: capitalised words and acronyms (not sentence
     openers), and known proper nouns however they are typed ("wales"); with them the places of several words and
     the subjects of the field (TOPICS) that the guidance does not cover.
@@ -83,7 +84,7 @@ def unknown_names(question: str, bm25: BM25Index, evidence: str, kept: str = "")
     question = re.sub(r"\[\w[\w ]*\]", " ", redact(question))
     question = unaliased(question)
     towns = county_towns(question)
-    said = set(tokenize(f"{evidence} {kept}")) if towns else set()  # the passages' terms, only when a county is named
+    said = set(tokenize(" ".join([evidence, *kept]))) if towns else set()  # only when a county is named
     places = [p for p in unknown_places(question, bm25, evidence)  # "west yorkshire" with Leeds
               if not all(towns.get(t, frozenset()) & said for t in tokenize(p))]
     out = places + unknown_topics(question, bm25, evidence) + unknown_bodies(question, evidence) \

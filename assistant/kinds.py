@@ -62,11 +62,19 @@ _WHICH_NAME_Q = re.compile(r"\bwhich (?!(?:kinds?|types?|sorts?) of\b)(?:(?!(?:s
 # "What age range counts as a young person?": ages, which a number alone does not give ("By 2025")
 _AGE_Q = re.compile(r"\bwhat age(?: range| group| bracket|s)?\b|\bhow old\b|\bage (?:range|limit|group|bracket)\b", re.IGNORECASE)
 _AGE = re.compile(r"\baged?\b|\bages\b|\byears? old\b|\b(?:under|over)[- ]\d\d\b|\b\d{1,2}\s?(?:-|–|to)\s?\d{1,2}[- ]year", re.IGNORECASE)
+# Units by kind ("mass": tonnes), and words that ask for a measure of that kind without naming a unit.
+_UNITS = {
+    "mass": r"tonnes?|tons?|tonnage|t?co2e?|kilo(?:gram)?s?|kg",
+    "power": r"kwh|mwh|gwh|twh|kilowatt[- ]?hours?|megawatts?|gigawatts?|kw|mw|gw",
+    "length": r"kilometres?|kilometers?|km|miles?|metres?|meters?",
+    "area": r"hectares?|acres?|square (?:metres?|miles?|kilometres?)",
+    "bandwidth": r"terabits?|gigabits?|megabits?|tbps|gbps|mbps",
+}
+_MEASURED_IN = {**_UNITS, "bandwidth": rf"bandwidth|speeds?|latency|milliseconds|ms|{_UNITS['bandwidth']}"}
 # "What were its emissions in tonnes?": a measure, which only a number gives.
 _MEASURE_Q = re.compile(r"\b(?:minimum|maximum) (?:amount|number|level|size)\b|\bper (?:resident|person|head|household|pupil|capita)\b|"
-                        r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\bthresholds?\b|\btonnage\b|\b(?:in|how many|total) (tonnes|tons|tco2e?|kwh|mwh|gwh|megawatts?|gigawatts?|kilometres|km|miles|hectares|terabits|gigabits|"
-                        r"megabits|tbps|gbps|mbps|"
-                        r"acres|square metres)\b", re.IGNORECASE)
+                        r"\bhow (?:did|does|do|has) (?:[\w'’-]+ ){1,4}?(?:score|scored)\b|\bthresholds?\b|\btonnage\b|"
+                        rf"\b(?:in|how many|total) (?:{'|'.join(_UNITS.values())})\b", re.IGNORECASE)
 # "What gigabit target did the white paper set?": a target is a figure or a date.
 _TARGET_Q = re.compile(r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,6}?targets?\b|\btargets? (?:of|for) (?:how|what)\b|"
                        r"\btargets? (?:(?:for|on) (?:[\w'’-]+ ){0,4}?)?(?:for|by|in) (?:19|20)\d\d\b", re.IGNORECASE)
@@ -177,11 +185,11 @@ _INCLUDES_Q = re.compile(r"^\W*(?:does|do|did|will|would) (?:[\w'’-]+ ){1,8}?(
                          r"draws? on|rel(?:y|ies) on) "
                          r"(?:(?:an?|any|the|some|anything (?:on|about)) )?(?!(?:\w+ing|it|that|this|them|those|these)\b)"
                          r"(?P<what>[^?]+)", re.IGNORECASE)  # a thing, not "making it easier"
-_AMONG_Q = re.compile(r"^\W*(?:is|are|was|were) (?:(?:an?|any|the|some) )?(?!(?:\w+ing|it|that|this|they|those|these|there)\b)"
-                      r"(?P<what>[^?]+?) (?:one of|among) (?:the|its|their)\b", re.IGNORECASE)  # "is X one of the subjects"
+# "is X ...": a thing, not "is making it easier" nor "is it"
+_THING_IS = r"^\W*(?:is|are|was|were) (?:(?:an?|any|the|some) )?(?!(?:\w+ing|it|that|this|they|those|these|there)\b)"
+_AMONG_Q = re.compile(rf"{_THING_IS}(?P<what>[^?]+?) (?:one of|among) (?:the|its|their)\b", re.IGNORECASE)  # "is X one of the subjects"
 # "Is the City of London Police part of the Met?": every word of the thing, as for "does X include Y"
-_PART_Q = re.compile(r"^\W*(?:is|are|was|were) (?:(?:an?|any|the|some) )?(?!(?:\w+ing|it|that|this|they|those|these|there)\b)"
-                     r"(?P<what>[^?]+?) (?:a |an )?part of (?:the|its|their)\b", re.IGNORECASE)
+_PART_Q = re.compile(rf"{_THING_IS}(?P<what>[^?]+?) (?:a |an )?part of (?:the|its|their)\b", re.IGNORECASE)
 _ABOUT = re.compile(r"^(?:[\w'’-]+ ){1,2}?(?:about|on|covering|regarding) (?=\S)", re.IGNORECASE)
 _ANY = "@any"  # in a contents question's detail: any word of the thing will do ("is X one of the ...")
 
@@ -303,15 +311,9 @@ _SPEED_Q = re.compile(r"\b(?:broadband|download|upload|connection|internet|line)
                       r"\blatency\b|\bmilliseconds\b|\bround[- ]trip\b|\bhow (?:quick|fast) is\b|"
                       r"\bwhat (?!(?:kinds?|types?|sorts?) of\b)(?:[\w'’-]+ ){0,5}?(?:figure|score|rating)s?\b(?! out)", re.IGNORECASE)
 # A measure in a unit: "in tonnes", "what bandwidth" are answered by a number in that unit, not by "over £1 billion".
-_UNITS = {
-    "mass": r"tonnes?|tons?|tonnage|t?co2e?|kilo(?:gram)?s?|kg",
-    "power": r"kwh|mwh|gwh|twh|kilowatt[- ]?hours?|megawatts?|gigawatts?|kw|mw|gw",
-    "length": r"kilometres?|kilometers?|km|miles?|metres?|meters?",
-    "area": r"hectares?|acres?|square (?:metres?|miles?|kilometres?)",
-    "bandwidth": r"bandwidth|speeds?|latency|milliseconds|ms|terabits?|gigabits?|megabits?|tbps|gbps|mbps",
-}
-_UNIT_Q = {unit: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for unit, words in _UNITS.items()}
-_UNIT = {unit: re.compile(rf"\d\s?(?:{words})\b|\d (?:[\w-]+ )?(?:{words})\b", re.IGNORECASE) for unit, words in _UNITS.items()}
+_UNIT_Q = {unit: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for unit, words in _MEASURED_IN.items()}
+_UNIT = {unit: re.compile(rf"\d\s?(?:{words})\b|\d (?:[\w-]+ )?(?:{words})\b", re.IGNORECASE)
+         for unit, words in _MEASURED_IN.items()}
 
 
 def _unit_asked(question: str) -> str:
