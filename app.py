@@ -37,6 +37,7 @@ from assistant import ui  # noqa: E402
 from assistant.condense import Condensed  # noqa: E402
 from assistant.core import Assistant  # noqa: E402
 from assistant.desk import Desk, names_of  # noqa: E402
+from assistant.doubt import model_for  # noqa: E402
 from assistant.evals_view import run_evals  # noqa: E402
 from assistant.feedback import FeedbackStore  # noqa: E402
 from assistant.index import Index  # noqa: E402
@@ -82,6 +83,7 @@ class Services:
         self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
         self._assistant: Assistant | None = None
         self._lock = threading.Lock()
+        self.doubt = model_for(settings.learned_check)  # shown on the staff desk: which documents it judges
 
     def assistant(self) -> Assistant:
         """The shared Assistant, made on first use (and made again later if the index was unavailable)."""
@@ -189,7 +191,8 @@ def staff_handlers(services: Services) -> dict[str, Callable[..., Any]]:
         docs = desk.documents()
         choices = [(f"{d['title'] or d['doc_id']} ({d['doc_id']})", d["doc_id"]) for d in docs]
         trash = [(f"{d.get('title') or d['doc_id']} ({d['doc_id']})", d["doc_id"]) for d in desk.trash()]
-        return (ui.document_rows(docs), gr.update(choices=choices, value=None),
+        judged = services.doubt.judges if services.doubt is not None else None
+        return (ui.document_rows(docs, judged), gr.update(choices=choices, value=None),
                 gr.update(choices=trash, value=None))
 
     def sign_in(user: str, password: str, request: gr.Request) -> tuple[Any, ...]:

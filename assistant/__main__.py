@@ -3,6 +3,7 @@
     python -m assistant ask "What does Socitm say about net zero?" "Any examples?"
     python -m assistant ask --json QUESTION [QUESTION ...]   # one JSON object per turn per line
     python -m assistant calibrate --cases evals/cases.jsonl --split dev
+    python -m assistant learn evals/cases.jsonl evals/holdout*.jsonl   # retrain the learned decline check
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import logging
 import sys
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ingest.errors import SocitmError
 from ingest.settings import Settings
@@ -28,7 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--cases", type=Path, default=Path("evals/cases.jsonl"))
     cal.add_argument("--split", default="dev", help="dev, test, or '' for all")
     cal.add_argument("--out", type=Path, help="also write the per-case results as JSON lines here")
-    for q in (ask, cal):
+    learn = sub.add_parser("learn", help="train the learned decline check on eval case files")
+    learn.add_argument("case_files", nargs="+", type=Path, metavar="CASES.jsonl")
+    learn.add_argument("--model", type=Path, help="write the model here (default: the bundled one)")
+    learn.add_argument("--test", type=Path, nargs="+", default=[], metavar="HELD_OUT.jsonl",
+                       help="then measure rules alone and rules with the new check on these case files")
+    for q in (ask, cal, learn):
         q.add_argument("--data-dir", type=Path, help="index folder (default: SOCITM_DATA_DIR or ./data)")
         q.add_argument("--chroma-url", help="use a Chroma server at this address")
         q.add_argument("-v", "--verbose", action="store_true", help="log each question (redacted) to stderr")
@@ -45,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         assistant = Assistant(settings)
         if args.command == "calibrate":
             return _calibrate(assistant, args)
+        if args.command == "learn":
+            return _learn(assistant, args)
         history: list[tuple[str, Any]] = []
         for question in args.questions:
             answer = assistant.ask(question, history)
@@ -88,6 +98,33 @@ def _calibrate(assistant: Any, args: argparse.Namespace) -> int:
         args.out.write_text("".join(json.dumps(asdict(r)) + "\n" for r in results), encoding="utf-8")
     print(f"{len(results)} cases from {args.cases} (split: {args.split or 'all'})\n")
     print(report(results, assistant.settings.decline_threshold))
+    return 0
+
+
+def _learn(assistant: Any, args: argparse.Namespace) -> int:
+    from .calibrate import case_features, learn
+    from .doubt import MODEL_PATH
+
+    missing = [str(f) for f in (*args.case_files, *args.test) if not f.is_file()]
+    if missing:
+        print(f"error: no such case file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    model = learn(assistant, args.case_files)
+    out = args.model or MODEL_PATH
+    model.save(out)
+    cv = model.info["cross_validated"]
+    print(f"Trained on {model.info['cases']} cases ({model.info['out_of_scope']} out of scope) from "
+          f"{len(args.case_files)} files; threshold {model.threshold:.3f}; wrote {out}")
+    for name, label in (("rules", "rules alone"), ("rules_and_check", "rules and the check")):
+        print(f"  {label} (cross-validated by case file): answered {cv[name]['answered']:.1%} of answerable, "
+              f"declined {cv[name]['declined']:.1%} of out of scope")
+    if args.test:
+        x, oos, ruled, judged, _ = case_features(assistant, args.test)
+        checked = ruled | (judged & np.array([model.probability(row) > model.threshold for row in x]))
+        print(f"On {len(oos)} held-out cases ({int(oos.sum())} out of scope) from {len(args.test)} files:")
+        for label, declined in (("rules alone", ruled), ("rules and the check", checked)):
+            print(f"  {label}: answered {(~declined[~oos]).mean():.1%} of answerable, "
+                  f"declined {declined[oos].mean():.1%} of out of scope")
     return 0
 
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from tqdm import tqdm
+
 from .condense import Condensed, history_turns
 from .core import Assistant, Evidence
+from .doubt import DoubtModel, features, judgeable, train
 from .records import Answer
 from .retriever import Hit
 
@@ -56,7 +61,7 @@ def evaluate(assistant: Assistant, case: dict[str, Any]) -> CaseResult:
     search, _ = assistant.search_query(last, history_turns(history))
     ev: Evidence = assistant.gather(last, search)
     s = ev.signals
-    rule = "names" if s.unknown_names else ("kind" if s.missing else "")
+    rule = "names" if s.unknown_names else ("kind" if s.missing else ("learned" if s.doubt > s.doubt_limit else ""))
     out = CaseResult(case.get("id", ""), bool(case.get("answerable")), len(turns), s.confidence, rule,
                      question=" / ".join(turns))
     out.signals = {"dense": round(s.dense, 3), "sentence": round(s.sentence, 3), "coverage": round(s.coverage, 3),
@@ -70,6 +75,36 @@ def evaluate(assistant: Assistant, case: dict[str, Any]) -> CaseResult:
             raw = assistant.gather(last, Condensed(last, False))
             out.raw_rank = _rank(raw.hits, relevant)
     return out
+
+
+def learn(assistant: Assistant, files: list[Path], progress: bool = True) -> DoubtModel:
+    """Train the learned decline check (doubt.py) on every case of `files`, answered without it."""
+    x, oos, ruled, judged, groups = case_features(assistant, files, progress)
+    docs = {d["doc_id"]: d["content_hash"] for d in assistant.index.catalog.documents()}
+    info = {"trained": date.today().isoformat(), "case_files": sorted(set(groups))}
+    return train(x, oos, ruled, judged, groups, docs, info)
+
+
+def case_features(assistant: Assistant, files: list[Path], progress: bool = True
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For every case of `files`, answered without the learned check: its features, whether it is out of scope,
+    whether the rules decline it, whether the check may judge it, and its case file's name."""
+    assistant.doubt = None
+    cases = [(f.stem, c) for f in files for c in load_cases(f, "")]
+    xs, oos, ruled, judged, groups = [], [], [], [], []
+    for group, case in tqdm(cases, desc="answering the eval cases", unit="case", disable=not progress):
+        turns: list[str] = case.get("turns") or [case["question"]]
+        history: list[tuple[str, Answer]] = []
+        for turn in turns[:-1]:
+            history.append((turn, assistant.ask(turn, history)))
+        search, _ = assistant.search_query(turns[-1], history_turns(history))
+        ev = assistant.gather(turns[-1], search)
+        xs.append(features(ev))
+        oos.append(not case.get("answerable"))
+        ruled.append(bool(ev.signals.decline_reason(assistant.settings.decline_threshold)))
+        judged.append(judgeable(ev))
+        groups.append(group)
+    return np.vstack(xs), np.array(oos), np.array(ruled), np.array(judged), np.array(groups)
 
 
 def sweep(results: list[CaseResult], thresholds: list[float]) -> list[tuple[float, float, float]]:

@@ -31,8 +31,9 @@ from ingest.settings import Settings
 from . import decline as dl
 from .acronyms import expand
 from .condense import Condensed, Turn, condense, history_turns
+from .doubt import features, judgeable, model_for
 from .extractive import SentenceScorer, Unit, VectorCache, compose, pick, rerank
-from .guard import check_question, redact
+from .guard import check_question, redact, without_personal
 from .index import Index
 from .kinds import LIST_Q, asks_for_product, list_size_told, wanted_kinds
 from .lexicon import name_groups
@@ -73,6 +74,8 @@ class Evidence:
     units: list[Unit]
     signals: dl.Signals
     lead: list[Unit] = field(default_factory=list)  # opening sentences of a section the question names
+    vector: np.ndarray | None = field(default=None, repr=False)  # the question's vector
+    search_vector: np.ndarray | None = field(default=None, repr=False)  # a follow-up's condensed query's vector
 
     def units_by_hit(self) -> dict[int, list[Unit]]:
         out: dict[int, list[Unit]] = {}
@@ -99,6 +102,7 @@ class Assistant:
         self._recent: OrderedDict[str, Answer] = OrderedDict()
         self._lock = threading.Lock()
         self._llm_failed_at = -LLM_BACKOFF
+        self.doubt = model_for(settings.learned_check)
 
     # public API ---------------------------------------------------------------------------------
     def ask(self, question: str, history: list[Any] | None = None) -> Answer:
@@ -121,8 +125,9 @@ class Assistant:
             recent = dict(self._recent)
         turns = history_turns(history, recent)
         notices = list(checked.notices)
-        search, llm_error = self.search_query(checked.text, turns)
-        evidence = self.gather(checked.text, search)
+        asked = without_personal(checked.text)  # an email address or phone number is no part of what is asked
+        search, llm_error = self.search_query(asked, turns)
+        evidence = self.gather(asked, search)
         reason = evidence.signals.decline_reason(self.settings.decline_threshold)
         if reason:
             answer = self._decline(checked.text, evidence, notices)
@@ -168,6 +173,7 @@ class Assistant:
         known = self.index.acronyms()  # "a CSP" is searched with "community safety partnerships"
         asked = expand(question, known)
         qv = embedder.encode_query(asked)
+        cv: np.ndarray | None = None
         keywords = for_keywords(asked)  # the question in the guidance's words (synonyms.txt)
         hits = self._candidates(asked, depth, qv, keywords)
         queries, weights, sw = [qv], [1.0], None
@@ -204,7 +210,14 @@ class Assistant:
         # ... and is defined by its opening sentences, which open the answer.
         lead = sorted((u for u in units if u.rank == 0), key=lambda u: u.start)[:OPENING_SENTENCES] \
             if hits and hits[0].chunk.chunk_id in named else []
-        return Evidence(search, hits, units, self._signals(question, search, hits, units, dense, kv), lead)
+        ev = Evidence(search, hits, units, self._signals(question, search, hits, units, dense, kv), lead, qv,
+                      cv if search.dependent else None)
+        if self.doubt is not None and hits and judgeable(ev):
+            doc = self.index.catalog.document(hits[0].chunk.doc_id)
+            if doc and self.doubt.judges(doc["doc_id"], doc["content_hash"]):
+                ev.signals.doubt = self.doubt.probability(features(ev))
+                ev.signals.doubt_limit = self.doubt.threshold
+        return ev
 
     def _candidates(self, query: str, depth: int, vector: np.ndarray, keywords: str | None = None) -> list[Hit]:
         """Hybrid hits with keyword search given the guidance's words for everyday phrases (synonyms.txt, or

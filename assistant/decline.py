@@ -55,6 +55,8 @@ class Signals:
     wanted: str = ""  # the kinds of fact the question asks for (money, count, date, role, ...), comma-joined
     found: Unit | None = None  # the best sentence holding the first of them, if any
     missing: str = ""  # a kind of fact asked for that no retrieved passage gives
+    doubt: float = 0.0  # the learned check's probability that the question is out of scope (doubt.py)
+    doubt_limit: float = 1.0  # ... above which it declines (1.0: no model, or not one for these passages)
 
     @property
     def confidence(self) -> float:
@@ -69,6 +71,8 @@ class Signals:
             return f"asks for a {self.missing} that no passage gives"
         if self.confidence < threshold:
             return f"confidence {self.confidence:.3f} below {threshold:.3f}"
+        if self.doubt > self.doubt_limit:
+            return f"the learned check doubts it is covered ({self.doubt:.3f} above {self.doubt_limit:.3f})"
         return ""
 
 

@@ -62,3 +62,13 @@ def redact(text: str) -> str:
     for pattern, _, label in _PATTERNS:
         text = pattern.sub(label, text)
     return text
+
+
+def without_personal(text: str) -> str:
+    """`text` with personal data taken out: what is searched and judged (an address is no part of the question).
+    A question that is nothing but personal data stays as it is."""
+    out = text
+    for pattern, _, _ in _PATTERNS:
+        out = pattern.sub(" ", out)
+    out = re.sub(r"\s+([,.:;?!])", r"\1", " ".join(out.split()))
+    return re.sub(r"^[,.:;\s]+", "", out) or text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ingest.errors import BadQuestion, IndexUnavailable, LLMUnavailable, SocitmError
@@ -212,7 +212,7 @@ def chunk_ids(answer: Answer) -> list[str]:
 STATUS_WORDS = {"added": "Added", "updated": "Updated", "unchanged": "Unchanged", "failed": "FAILED",
                 "removed": "Removed", "restored": "Restored"}
 RESULT_HEADERS = ["Document", "Result", "Title", "Chunks", "Details"]
-DOCUMENT_HEADERS = ["ID", "Title", "Type", "Chunks", "Added", "Source"]
+DOCUMENT_HEADERS = ["ID", "Title", "Type", "Chunks", "Added", "Source", "Learned check"]
 
 
 def result_rows(results: Sequence[Any]) -> list[list[Any]]:
@@ -225,6 +225,13 @@ def result_rows(results: Sequence[Any]) -> list[list[Any]]:
     return rows
 
 
-def document_rows(docs: Sequence[dict[str, Any]]) -> list[list[Any]]:
+def document_rows(docs: Sequence[dict[str, Any]], judged: Callable[[str, str], bool] | None = None
+                  ) -> list[list[Any]]:
+    """Rows of the documents table. "Learned check" says whether the learned decline check was trained on the
+    document as it is now (`judged(doc_id, content_hash)`); when not, only the rules decline for it."""
+    def check(d: dict[str, Any]) -> str:
+        if judged is None:
+            return "off"
+        return "yes" if judged(d["doc_id"], d.get("content_hash") or "") else "no: retrain (python -m assistant learn)"
     return [[d["doc_id"], d.get("title") or "", d.get("kind") or "", d.get("n_chunks") or 0,
-             (d.get("added_at") or "")[:10], d.get("url") or d.get("source") or ""] for d in docs]
+             (d.get("added_at") or "")[:10], d.get("url") or d.get("source") or "", check(d)] for d in docs]

@@ -47,6 +47,7 @@ class Settings:
     heading_weight: float = 0.9  # a chunk's dense score may come from its heading's cosine, times this
     fusion_alpha: float = 0.5  # weight of the dense side in the convex combination
     decline_threshold: float = 0.26  # calibrated in assistant/CALIBRATION.md ("The threshold on first runs")
+    learned_check: str = ""  # the learned decline check's model file (python -m assistant learn); "" = bundled, "off"
     max_question_chars: int = 1000
     llm_base_url: str = ""
     llm_model: str = ""

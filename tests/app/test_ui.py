@@ -147,4 +147,7 @@ def test_tables_spell_out_status():
     assert rows[0][1] == "Added" and rows[1][1] == "FAILED" and rows[1][4] == "not supported"
     docs = ui.document_rows([{"doc_id": "a", "title": "A", "kind": "pdf", "n_chunks": 3,
                               "added_at": "2026-01-02T03:04:05+00:00", "source": "a.pdf", "url": ""}])
-    assert docs == [["a", "A", "pdf", 3, "2026-01-02", "a.pdf"]]
+    assert docs == [["a", "A", "pdf", 3, "2026-01-02", "a.pdf", "off"]]
+    doc = {"doc_id": "a", "content_hash": "h1"}
+    assert ui.document_rows([doc], lambda d, h: (d, h) == ("a", "h1"))[0][-1] == "yes"
+    assert ui.document_rows([{**doc, "content_hash": "h2"}], lambda d, h: (d, h) == ("a", "h1"))[0][-1].startswith("no: retrain")

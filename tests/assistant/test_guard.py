@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.guard import check_question, clean, personal_data, redact
+from assistant.guard import check_question, clean, personal_data, redact, without_personal
 from ingest.errors import BadQuestion
 
 
@@ -35,6 +35,15 @@ def test_personal_data_is_spotted_and_redacted(text, kind):
     cleaned = redact(text)
     assert cleaned != text
     assert not personal_data(cleaned)
+    taken_out = without_personal(text)
+    assert not personal_data(taken_out) and "[" not in taken_out and taken_out.split()[0] == text.split()[0]
+
+
+def test_what_is_searched_leaves_personal_data_out():
+    assert without_personal("I'm jane.doe@council.gov.uk, 07700 900123: what is Silicon Sands?") == \
+        "I'm,: what is Silicon Sands?"
+    assert without_personal("what is Silicon Sands?") == "what is Silicon Sands?"
+    assert without_personal("jane.doe@council.gov.uk") == "jane.doe@council.gov.uk"  # nothing else to ask
 
 
 def test_ordinary_questions_carry_no_personal_data_warning():
