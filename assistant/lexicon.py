@@ -43,12 +43,13 @@ def unaliased(question: str) -> str:
 # Subjects of the field ("cyber", "cloud", "council tax"), lower-cased; see the file's header.
 TOPICS = tuple((line.strip(), tuple(tokenize(line))) for line in Path(__file__).with_name("topics.txt")
                .read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
-# A people's adjective names its place: "the Cornish one" is known when the guidance mentions Cornwall.
+# A people's adjective names its place: "the Cornish one" is known when the guidance mentions Cornwall ("Kernow",
+# Cornwall in Cornish, too).
 DEMONYMS = {"cornish": "cornwall", "welsh": "wales", "scottish": "scotland", "scots": "scotland", "irish": "ireland",
             "english": "england", "british": "britain", "mancunian": "manchester", "manc": "manchester", "liverpudlian": "liverpool",
             "scouse": "liverpool", "geordie": "newcastle", "brummie": "west midlands", "londoner": "london",
             "londoners": "london", "glaswegian": "glasgow", "cumbrian": "cumbria", "devonian": "devon",
-            "yorkshireman": "yorkshire", "northumbrian": "northumberland", "kentish": "kent"}
+            "yorkshireman": "yorkshire", "northumbrian": "northumberland", "kentish": "kent", "kernow": "cornwall"}
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
 COUNTIES = Path(__file__).with_name("counties.txt")
 # Words of any question about the guidance: they say nothing of what it is about.
