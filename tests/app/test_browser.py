@@ -217,6 +217,10 @@ def test_staff_sign_in_upload_ask_remove(page, running_app, output_dir, tmp_path
     upload(page, pdf)
     wait_text(page, "#results", "Added")
     wait_text(page, "#documents", "Heliotrope kiosks")
+    # the learned decline check was trained on the corpus documents, not on the new one: the table says so
+    wait_text(page, "#documents", "no: retrain")
+    table = page.locator("#documents").inner_text()
+    assert "Learned check" in table and "\tyes" in table.replace("\n", "\t") + "\t"
     assert axe_violations(page) == []
     page.screenshot(path=str(output_dir / "staff-desk.png"), full_page=True)
     page.get_by_role("tab", name="Evals").click()
