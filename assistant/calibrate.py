@@ -89,21 +89,24 @@ def case_features(assistant: Assistant, files: list[Path], progress: bool = True
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For every case of `files`, answered without the learned check: its features, whether it is out of scope,
     whether the rules decline it, whether the check may judge it, and its case file's name."""
-    assistant.doubt = None
     cases = [(f.stem, c) for f in files for c in load_cases(f, "")]
     xs, oos, ruled, judged, groups = [], [], [], [], []
-    for group, case in tqdm(cases, desc="answering the eval cases", unit="case", disable=not progress):
-        turns: list[str] = case.get("turns") or [case["question"]]
-        history: list[tuple[str, Answer]] = []
-        for turn in turns[:-1]:
-            history.append((turn, assistant.ask(turn, history)))
-        search, _ = assistant.search_query(turns[-1], history_turns(history))
-        ev = assistant.gather(turns[-1], search)
-        xs.append(features(ev))
-        oos.append(not case.get("answerable"))
-        ruled.append(bool(ev.signals.decline_reason(assistant.settings.decline_threshold)))
-        judged.append(judgeable(ev))
-        groups.append(group)
+    check, assistant.doubt = assistant.doubt, None  # the rules' decisions, as the check will see them
+    try:
+        for group, case in tqdm(cases, desc="answering the eval cases", unit="case", disable=not progress):
+            turns: list[str] = case.get("turns") or [case["question"]]
+            history: list[tuple[str, Answer]] = []
+            for turn in turns[:-1]:
+                history.append((turn, assistant.ask(turn, history)))
+            search, _ = assistant.search_query(turns[-1], history_turns(history))
+            ev = assistant.gather(turns[-1], search)
+            xs.append(features(ev))
+            oos.append(not case.get("answerable"))
+            ruled.append(bool(ev.signals.decline_reason(assistant.settings.decline_threshold)))
+            judged.append(judgeable(ev))
+            groups.append(group)
+    finally:
+        assistant.doubt = check
     return np.vstack(xs), np.array(oos), np.array(ruled), np.array(judged), np.array(groups)
 
 

@@ -210,8 +210,7 @@ class Assistant:
         # ... and is defined by its opening sentences, which open the answer.
         lead = sorted((u for u in units if u.rank == 0), key=lambda u: u.start)[:OPENING_SENTENCES] \
             if hits and hits[0].chunk.chunk_id in named else []
-        ev = Evidence(search, hits, units, self._signals(question, search, hits, units, dense, kv), lead, qv,
-                      cv if search.dependent else None)
+        ev = Evidence(search, hits, units, self._signals(question, search, hits, units, dense, kv), lead, qv, cv)
         if self.doubt is not None and hits and judgeable(ev):
             doc = self.index.catalog.document(hits[0].chunk.doc_id)
             if doc and self.doubt.judges(doc["doc_id"], doc["content_hash"]):

@@ -121,10 +121,19 @@ def test_learn_trains_a_model_that_loads_and_judges(corpus_index, tmp_path):
     again = Assistant(Settings(data_dir=corpus_index, learned_check=str(out)))
     ev = again.gather(DOUBTED[0], _alone(DOUBTED[0]))
     assert ev.signals.doubt == pytest.approx(model.probability(features(ev)))
+    from assistant.calibrate import case_features
+
+    x, oos, ruled, judged, groups = case_features(again, files[:1], progress=False)
+    assert again.doubt is not None  # switched off while the rules' decisions were read, then back on
+    assert len(x) == len(oos) == len(ruled) == len(judged) == len(groups) == n_own(files[0])
 
     bad = subprocess.run([sys.executable, "-m", "assistant", "learn", "--data-dir", str(corpus_index),
                           "--model", str(out), "no-such-cases.jsonl"], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "no such case file: no-such-cases.jsonl" in bad.stderr
+
+
+def n_own(path: Path) -> int:
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 def _alone(question: str):  # type: ignore[no-untyped-def]
