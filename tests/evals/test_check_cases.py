@@ -22,7 +22,7 @@ CASE_FILES = sorted(p.name for p in (ROOT / "evals").glob("*.jsonl"))
 
 def test_every_eval_set_is_checked():
     assert "cases.jsonl" in CASE_FILES and "holdout.jsonl" in CASE_FILES
-    assert len(CASE_FILES) >= 141  # cases.jsonl, holdout.jsonl, holdout2 ... holdout140
+    assert len(CASE_FILES) >= 145  # cases.jsonl, holdout.jsonl, holdout2 ... holdout144
 
 
 @pytest.mark.parametrize("name", CASE_FILES)
