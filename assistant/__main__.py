@@ -15,8 +15,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ingest.errors import SocitmError
 from ingest.settings import Settings
 
@@ -103,7 +101,7 @@ def _calibrate(assistant: Any, args: argparse.Namespace) -> int:
 
 def _learn(assistant: Any, args: argparse.Namespace) -> int:
     from .calibrate import case_features, learn
-    from .doubt import MODEL_PATH
+    from .doubt import MODEL_PATH, declines, rates
 
     missing = [str(f) for f in (*args.case_files, *args.test) if not f.is_file()]
     if missing:
@@ -120,11 +118,11 @@ def _learn(assistant: Any, args: argparse.Namespace) -> int:
               f"declined {cv[name]['declined']:.1%} of out of scope")
     if args.test:
         x, oos, ruled, judged, _ = case_features(assistant, args.test)
-        checked = ruled | (judged & np.array([model.probability(row) > model.threshold for row in x]))
+        checked = declines(model.probabilities(x), model.threshold, ruled, judged)
         print(f"On {len(oos)} held-out cases ({int(oos.sum())} out of scope) from {len(args.test)} files:")
         for label, declined in (("rules alone", ruled), ("rules and the check", checked)):
-            print(f"  {label}: answered {(~declined[~oos]).mean():.1%} of answerable, "
-                  f"declined {declined[oos].mean():.1%} of out of scope")
+            r = rates(declined, oos)
+            print(f"  {label}: answered {r['answered']:.1%} of answerable, declined {r['declined']:.1%} of out of scope")
     return 0
 
 

@@ -133,7 +133,7 @@ class Assistant:
             answer = self._decline(checked.text, evidence, notices)
             yield answer.text
         elif self.llm is not None and not llm_error:
-            answer = yield from self._generate(checked.text, evidence, notices)
+            answer = yield from self._generate(checked.text, asked, evidence, notices)
         else:
             if llm_error:
                 notices.append(FALLBACK_NOTICE.format(why=llm_error))
@@ -295,13 +295,14 @@ class Assistant:
         return Answer(question, text, True, citations, ev.search.query, [], notices, "extractive",
                       ev.signals.confidence)
 
-    def _generate(self, question: str, ev: Evidence, notices: list[str]) -> Generator[str, None, Answer]:
-        """Stream the LLM's answer, then check it; returns the Answer (via StopIteration)."""
+    def _generate(self, question: str, typed: str, ev: Evidence, notices: list[str]) -> Generator[str, None, Answer]:
+        """Stream the LLM's answer, then check it; returns the Answer (via StopIteration). The LLM is sent
+        `typed`, the question without personal data (guard.without_personal), never `question` as it came."""
         assert self.llm is not None
-        asked = ev.search.query if ev.search.dependent else question
+        asked = ev.search.query if ev.search.dependent else typed
         parts: list[str] = []
         try:
-            for piece in self.llm.stream(answer_messages(asked, [h.chunk for h in ev.hits], asked_as=question)):
+            for piece in self.llm.stream(answer_messages(asked, [h.chunk for h in ev.hits], asked_as=typed)):
                 parts.append(piece)
                 yield piece
         except LLMUnavailable as e:

@@ -68,8 +68,12 @@ class DoubtModel:
     info: dict[str, Any] = field(default_factory=dict)  # what it was trained on and how it measured
 
     def probability(self, x: np.ndarray) -> float:
-        z = float(((x - self.mean) / self.scale) @ self.weights + self.bias)
-        return float(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
+        """For one question's features."""
+        return float(self.probabilities(x[None, :])[0])
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """For a matrix of features, one question a row."""
+        return _probabilities(x, self.mean, self.scale, self.weights, self.bias)
 
     def judges(self, doc_id: str, content_hash: str) -> bool:
         """Was the check trained on this document, as it is now?"""
@@ -106,6 +110,27 @@ def model_for(setting: str) -> DoubtModel | None:
     return DoubtModel.load(Path(setting) if setting.strip() else MODEL_PATH)
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
+
+
+def _probabilities(x: np.ndarray, mean: np.ndarray, scale: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    return _sigmoid(((x - mean) / scale) @ w + b)
+
+
+def declines(probability: np.ndarray, threshold: float, ruled: np.ndarray, judged: np.ndarray) -> np.ndarray:
+    """The decisions of the rules and the check together: declined by a rule, or judged and doubted."""
+    return ruled | (judged & (probability > threshold))
+
+
+def rates(declined: np.ndarray, out_of_scope: np.ndarray) -> dict[str, float]:
+    """Shares of answerable cases answered and of out-of-scope cases declined."""
+    def share(mask: np.ndarray, of: np.ndarray) -> float:
+        return round(float(mask[of].mean()) if of.any() else 0.0, 4)
+
+    return {"answered": share(~declined, ~out_of_scope), "declined": share(declined, out_of_scope)}
+
+
 def fit(x: np.ndarray, y: np.ndarray, c: float = C) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """L2-penalised logistic regression on standardised inputs: (mean, scale, weights, bias)."""
     from scipy.optimize import minimize
@@ -117,7 +142,7 @@ def fit(x: np.ndarray, y: np.ndarray, c: float = C) -> tuple[np.ndarray, np.ndar
     def loss(p: np.ndarray) -> tuple[float, np.ndarray]:
         w, b = p[:-1], p[-1]
         m = z @ w + b
-        prob = 1.0 / (1.0 + np.exp(-np.clip(m, -50, 50)))
+        prob = _sigmoid(m)
         nll = float(np.sum(np.logaddexp(0.0, m) - t * m))
         g = prob - t
         return nll + 0.5 / c * float(w @ w), np.append(z.T @ g + w / c, g.sum())
@@ -132,8 +157,7 @@ def cross_validated(x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int
     names = np.unique(groups)
     for k in range(folds):
         held = np.isin(groups, names[k::folds])
-        mean, scale, w, b = fit(x[~held], y[~held])
-        out[held] = 1.0 / (1.0 + np.exp(-np.clip(((x[held] - mean) / scale) @ w + b, -50, 50)))
+        out[held] = _probabilities(x[held], *fit(x[~held], y[~held]))
     return out
 
 
@@ -144,17 +168,10 @@ def train(x: np.ndarray, out_of_scope: np.ndarray, ruled: np.ndarray, judged: np
     cv = cross_validated(x, out_of_scope, groups)
     kept = ~out_of_scope & ~ruled & judged
     threshold = float(np.quantile(cv[kept], 1 - ANSWER_LOSS)) if kept.any() else 1.0
-    checked = ruled | (judged & (cv > threshold))
-    answerable, oos = ~out_of_scope, out_of_scope
-
-    def share(mask: np.ndarray, of: np.ndarray) -> float:
-        return round(float(mask[of].mean()) if of.any() else 0.0, 4)
-
-    info = {**info, "cases": int(len(out_of_scope)), "out_of_scope": int(oos.sum()),
+    info = {**info, "cases": int(len(out_of_scope)), "out_of_scope": int(out_of_scope.sum()),
             "cross_validated": {
-                "folds": FOLDS, "answer_loss": ANSWER_LOSS,
-                "rules": {"answered": share(~ruled, answerable), "declined": share(ruled, oos)},
-                "rules_and_check": {"answered": share(~checked, answerable), "declined": share(checked, oos)}},
+                "folds": FOLDS, "answer_loss": ANSWER_LOSS, "rules": rates(ruled, out_of_scope),
+                "rules_and_check": rates(declines(cv, threshold, ruled, judged), out_of_scope)},
             "confidence_below": CONFIDENCE_BELOW, "c": C}
     mean, scale, w, b = fit(x, out_of_scope)
     return DoubtModel(mean, scale, w, b, threshold, documents, info)

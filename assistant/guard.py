@@ -57,18 +57,16 @@ def personal_data(text: str) -> list[str]:
     return [kind for pattern, kind, _ in _PATTERNS if pattern.search(text)]
 
 
-def redact(text: str) -> str:
-    """`text` with email addresses, NI numbers and phone numbers replaced by placeholders (for logs)."""
+def redact(text: str, placeholders: bool = True) -> str:
+    """`text` with email addresses, NI numbers and phone numbers replaced by placeholders (for logs), or by
+    spaces (`placeholders=False`)."""
     for pattern, _, label in _PATTERNS:
-        text = pattern.sub(label, text)
+        text = pattern.sub(label if placeholders else " ", text)
     return text
 
 
 def without_personal(text: str) -> str:
-    """`text` with personal data taken out: what is searched and judged (an address is no part of the question).
-    A question that is nothing but personal data stays as it is."""
-    out = text
-    for pattern, _, _ in _PATTERNS:
-        out = pattern.sub(" ", out)
-    out = re.sub(r"\s+([,.:;?!])", r"\1", " ".join(out.split()))
+    """`text` with personal data taken out: what is searched, judged and sent to an LLM (an address is no part
+    of the question). A question that is nothing but personal data stays as it is."""
+    out = re.sub(r"\s+([,.:;?!])", r"\1", " ".join(redact(text, placeholders=False).split()))
     return re.sub(r"^[,.:;\s]+", "", out) or text

@@ -134,3 +134,11 @@ def test_declines_never_reach_the_llm_and_its_own_declines_are_kept(corpus_index
     fake_llm.mode = "decline"
     answer = assistant.ask("What are Community Safety Partnerships?")
     assert not answer.answered and answer.citations == [] and answer.suggestions
+
+
+def test_personal_data_is_not_sent_to_the_llm(corpus_index, fake_llm):
+    answer = make(corpus_index, fake_llm).ask("I'm jane.doe@council.gov.uk, 07700 900123: what is Silicon Sands?")
+    assert answer.answered and answer.mode == "llm" and "personal data" in answer.notices[0]
+    sent = repr(fake_llm.requests)
+    assert fake_llm.answers() and "Silicon Sands" in sent
+    assert "jane.doe" not in sent and "900123" not in sent
